@@ -1,0 +1,205 @@
+/// Evaluates one rule for one profile: scope, windows, pieces of the year, conditions and saving.
+struct RuleEvaluator {
+    let policy: PolicySet
+    let plan: YearPlan
+    let regionSlot: Int?
+    let industrySlot: Int?
+
+    init(policy: PolicySet, plan: YearPlan) {
+        self.policy = policy
+        self.plan = plan
+        regionSlot = policy.schema.fieldIndex("region_code")
+        industrySlot = policy.schema.fieldIndex("industry_code")
+    }
+
+    /// The scope test: region by code prefix, industry by section letter; unknown when the code is missing.
+    func scopeTest(_ rule: Rule, _ profile: Profile) -> (Tri, [FieldRef], Failure?) {
+        var tri = Tri.yes
+        var deps: [FieldRef] = []
+        if !rule.scope.regions.isEmpty {
+            if let code = profile.string(regionSlot) {
+                if !rule.scope.regions.contains(where: { code.hasPrefix($0) }) { return (.no, [], .region(code)) }
+            } else {
+                tri = .unknown
+                if let s = regionSlot { deps.append(FieldRef(field: s)) }
+            }
+        }
+        if !rule.scope.sections.isEmpty {
+            if let code = profile.string(industrySlot), let first = code.first {
+                let section = String(first).uppercased()
+                if !rule.scope.sections.contains(section) { return (.no, [], .industry(code)) }
+            } else {
+                tri = .unknown
+                if let s = industrySlot { deps.append(FieldRef(field: s)) }
+            }
+        }
+        return (tri, deps, nil)
+    }
+
+    func evaluate(_ ruleIndex: Int, _ profile: Profile, trace: Bool) -> RuleResult {
+        let rule = policy.rules[ruleIndex]
+        let rp = plan.rules[ruleIndex]
+        var result = RuleResult(rule: ruleIndex, status: .undetermined)
+        guard rp.inForce else { result.status = .notInForce; return result }
+
+        let (scopeTri, scopeDeps, scopeFailure) = scopeTest(rule, profile)
+        var ev = Evaluator(policy: policy, profile: profile, params: rp.segments.first?.params ?? plan.janParams,
+                           piece: rp.base, year: plan.range, proration: rule.proration)
+
+        // The enterprise's own window, when the rule has one.
+        var ewTri = Tri.yes
+        var ewDeps: [FieldRef] = []
+        var span = rp.base
+        if let ew = rule.enterpriseWindow {
+            let a = ev.eval(ew.from.code), b = ev.eval(ew.until.code)
+            if case .date(let d1?) = a.kind, case .date(let d2?) = b.kind {
+                let w = DayRange(d1, d2)
+                result.enterpriseWindow = w
+                span = rp.base.intersection(w)
+                if span.isEmpty {
+                    if scopeTri == .no { result.status = .ineligible; result.failure = scopeFailure; return result }
+                    result.status = .ineligible
+                    result.failure = .enterpriseWindow(w)
+                    return result
+                }
+            } else {
+                ewTri = .unknown
+                ewDeps = mergeDeps(a.deps, b.deps)
+            }
+        }
+
+        // Pieces: the plan's segments, narrowed to the enterprise window and cut where the rule asks.
+        var cutDays: [Day] = []
+        for c in rule.cuts {
+            if case .date(let d?) = ev.eval(c.code).kind, d > span.start, d < span.end { cutDays.append(d) }
+        }
+        var pieces: [(DayRange, RulePlan.Segment)] = []
+        for seg in rp.segments {
+            let r = seg.range.intersection(span)
+            if r.isEmpty { continue }
+            var start = r.start
+            for d in cutDays.sorted() where d > start && d < r.end {
+                pieces.append((DayRange(start, d), seg))
+                start = d
+            }
+            pieces.append((DayRange(start, r.end), seg))
+        }
+        if rule.proration == .none, let first = pieces.first { pieces = [first] }
+
+        var low = Interval(Rational.zero), high = Interval(Rational.zero), amount = Interval(Rational.zero)
+        var anyYes = false, anyUnknown = false
+        var deps: [FieldRef] = []
+        var firstFailure: Failure? = scopeFailure
+        var capValue: Value?
+        var share = Rational.zero
+        for (range, seg) in pieces {
+            ev.params = seg.params
+            ev.piece = range
+            ev.locals.removeAll(keepingCapacity: true)
+            for l in rule.lets { ev.locals.append(ev.eval(l.formula.code)) }
+            var holds = scopeTri == .no ? Tri.no : (scopeTri == .unknown || ewTri == .unknown ? Tri.unknown : Tri.yes)
+            var pieceDeps = scopeDeps + ewDeps
+            var condTris: [Tri] = []
+            for (ci, c) in rule.conditions.enumerated() {
+                if holds == .no && !trace { break }
+                let v = ev.eval(c.formula.code)
+                condTris.append(v.tri)
+                switch v.tri {
+                case .no:
+                    if holds != .no, firstFailure == nil { firstFailure = .condition(ci) }
+                    holds = .no
+                case .unknown:
+                    if holds != .no { holds = .unknown; pieceDeps = mergeDeps(pieceDeps, v.deps) }
+                case .yes: break
+                }
+            }
+            let w = ev.weight(range)
+            var pl: Interval?, ph: Interval?, pa: Interval?
+            if holds != .no {
+                if let f = rule.savingLow {
+                    let v = ev.eval(f.code)
+                    pl = v.interval
+                    if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
+                }
+                if let f = rule.savingHigh {
+                    if rule.isRange {
+                        let v = ev.eval(f.code)
+                        ph = v.interval
+                        if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
+                    } else {
+                        ph = pl
+                    }
+                }
+                if let f = rule.amount {
+                    let v = ev.eval(f.code)
+                    pa = v.interval
+                    if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
+                }
+                if capValue == nil, let cap = rule.cap {
+                    let v = ev.eval(cap.code)
+                    capValue = v
+                }
+                let wi = Interval(w)
+                func add(_ acc: inout Interval, _ x: Interval?) {
+                    guard let x, let scaled = x.multiplied(by: wi) else { return }
+                    let part = holds == .yes ? scaled : scaled.hull(Interval(Rational.zero))
+                    acc = acc.adding(part) ?? .all
+                }
+                add(&low, pl); add(&high, ph); add(&amount, pa)
+                if holds == .yes {
+                    anyYes = true
+                    share = share.adding(w) ?? share
+                    if [pl, ph, pa].contains(where: { $0 != nil && $0?.point == nil }) { anyUnknown = true }
+                } else {
+                    anyUnknown = true
+                }
+                deps = mergeDeps(deps, pieceDeps)
+            }
+            if trace {
+                let used = rule.params.compactMap { p -> (slot: Int, value: Rational, from: Day)? in
+                    guard let v = seg.params[p], let f = seg.paramFrom[p] else { return nil }
+                    return (p, v, f)
+                }
+                result.pieces.append(PieceTrace(range: range, weight: w, params: used, lets: ev.locals, conditions: condTris,
+                                                scope: scopeTri, enterpriseWindow: ewTri, low: pl, high: ph, amount: pa, holds: holds))
+            }
+        }
+        if let capValue {
+            low = low.minimum(capValue.interval)
+            high = high.minimum(capValue.interval)
+            if capValue.interval.point == nil, anyYes || anyUnknown {
+                // The cap only matters when it can bind.
+                if Bound.cmp(capValue.interval.lo, high.hi) < 0 { anyUnknown = true; deps = mergeDeps(deps, capValue.deps) }
+            }
+        }
+        result.problems = ev.problems
+        result.assumed = ev.assumed
+        result.share = share
+
+        if !anyYes && !anyUnknown {
+            result.status = .ineligible
+            result.failure = firstFailure ?? scopeFailure
+            if result.failure == nil, pieces.isEmpty { result.failure = .windowOutsideYear }
+            return result
+        }
+        if anyUnknown {
+            result.status = .undetermined
+            result.missing = deps.sorted()
+            if case .finite(let h) = high.hi { result.possibleHigh = h.roundedToFen() }
+            return result
+        }
+        result.status = .eligible
+        if rule.kind != .informational {
+            guard let l = low.point, let h = high.point, let lf = l.roundedToFen(), let hf = h.roundedToFen() else {
+                result.status = .undetermined
+                result.problems.append("a number is too large to compute exactly")
+                return result
+            }
+            result.low = lf
+            result.high = hf
+            result.exactHigh = h
+            if rule.kind == .liquidity, let a = amount.point { result.amount = a.roundedToFen() }
+        }
+        return result
+    }
+}

@@ -1,0 +1,162 @@
+/// A named set of enterprises a rule covers: regions by GB/T 2260 code prefix, industries by GB/T 4754 section.
+public struct Scope: Sendable {
+    public var name: String
+    /// Code prefixes; empty = any region.
+    public var regions: [String]
+    /// Section letters; empty = any industry.
+    public var sections: [String]
+    public var text: Text
+}
+
+/// 51号's savings targets, for population reports.
+public struct Targets: Sendable {
+    public struct Line: Sendable {
+        public var text: Text
+        public var categories: [String]
+        public var amount: Rational
+    }
+    public var document: String
+    public var fromYear: Int
+    public var untilYear: Int
+    public var total: Rational
+    public var lines: [Line]
+    /// Categories outside the breakdown, reported on their own line.
+    public var outside: [String]
+}
+
+/// Scopes, groups, categories, region names and targets shared by all documents.
+public struct Catalog: Sendable {
+    public var scopes: [String: Scope] = [:]
+    public var groups: [(id: String, text: Text)] = []
+    public var categories: [(id: String, text: Text)] = []
+    public var regions: [String: Text] = [:]
+    public var targets: Targets?
+
+    public func categoryText(_ id: String) -> Text { categories.first(where: { $0.id == id })?.text ?? Text(zh: id, en: id) }
+    public func groupText(_ id: String) -> Text { groups.first(where: { $0.id == id })?.text ?? Text(zh: id, en: id) }
+}
+
+/// A dated parameter: each value holds from its date until the next.
+public struct Parameter: Sendable {
+    public var name: String
+    public var unit: NumUnit
+    public var text: Text
+    public var source: String
+    /// Ascending by date.
+    public var values: [(from: Day, value: Rational)]
+    public var file: String
+
+    /// The value in force on `day`, with the date it took effect.
+    public func value(on day: Day) -> (from: Day, value: Rational)? {
+        var found: (Day, Rational)?
+        for v in values { if v.from <= day { found = (v.from, v.value) } else { break } }
+        return found.map { (from: $0.0, value: $0.1) }
+    }
+}
+
+/// How a rule's annual amount is spread over the evaluated year.
+public enum Proration: String, Sendable { case days, months, none }
+
+/// What a rule gives.
+public enum BenefitKind: String, Sendable { case cost, liquidity, informational }
+
+/// An expression with its source text and where it sits in the policy file.
+public struct Formula: Sendable {
+    public var text: String
+    public var code: Code
+    public var type: VType
+    /// `file:line:col` of the JSON string holding the expression.
+    public var location: String
+    /// Schema slots the expression reads (for explanations and deciding questions).
+    public var fields: [Int]
+    /// `let` slots the expression reads.
+    public var lets: [Int]
+    public var expr: Expr
+}
+
+/// A named condition of a rule.
+public struct Condition: Sendable {
+    public var id: String
+    public var formula: Formula
+    public var text: Text
+}
+
+/// A named intermediate value of a rule.
+public struct LetBinding: Sendable {
+    public var name: String
+    public var formula: Formula
+    public var text: Text
+}
+
+/// One clause of a document, compiled.
+public struct Rule: Sendable {
+    public var index: Int
+    public var id: String
+    public var title: Text
+    public var category: String
+    public var kind: BenefitKind
+    public var documentIndex: Int
+    public var clause: String
+    public var quote: String
+    public var scope: Scope
+    /// In-force window as written (inclusive dates), `until` nil when open.
+    public var windowFrom: Day
+    public var windowUntil: Day?
+    public var enterpriseWindow: (from: Formula, until: Formula, text: Text)?
+    public var cuts: [Formula]
+    public var proration: Proration
+    public var lets: [LetBinding]
+    public var conditions: [Condition]
+    /// Low and high ends of the annual saving (the same formula for a single value).
+    public var savingLow: Formula?
+    public var savingHigh: Formula?
+    public var isRange: Bool
+    public var amount: Formula?
+    public var cap: Formula?
+    public var claimRateLow: Formula?
+    public var claimRateHigh: Formula?
+    public var claimBase: Formula?
+    public var group: String?
+    public var assumptions: [Text]
+    public var note: String?
+    /// Parameters the rule reads anywhere (its pieces are cut where one changes).
+    public var params: [Int]
+    public var file: String
+
+    /// The window as a half-open range of days.
+    public var window: DayRange {
+        DayRange(windowFrom, windowUntil.map { $0.adding(days: 1) } ?? Day(raw: Int32.max / 2))
+    }
+}
+
+/// A source document (文号) with its rules.
+public struct Document: Sendable {
+    public var id: String
+    public var number: String
+    public var title: Text
+    public var issuer: Text
+    public var issuedOn: Day?
+    public var inForceFrom: Day
+    public var inForceUntil: Day?
+    public var source: String?
+    public var file: String
+    public var ruleIndices: [Int]
+}
+
+/// Everything loaded from a policy folder, checked and compiled: the only input the engine needs.
+public struct PolicySet: Sendable {
+    public var directory: String
+    public var schema: Schema
+    public var catalog: Catalog
+    public var parameters: [Parameter]
+    public var documents: [Document]
+    public var rules: [Rule]
+    /// Compiled defaults per schema slot.
+    public var defaults: [Formula?]
+    /// SHA-256 over the canonical content of the folder (rule-pack version).
+    public var hash: String
+
+    public func ruleIndex(_ id: String) -> Int? { rules.firstIndex(where: { $0.id == id }) }
+    public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex(where: { $0.name == name }) }
+    public func document(of rule: Rule) -> Document { documents[rule.documentIndex] }
+}

@@ -1,0 +1,605 @@
+// Streaming RFC 4180 CSV reader for large population files saved by spreadsheets.
+//
+// Design notes (why it looks the way it does):
+// - Files have millions of rows, so the reader never makes a String per cell. It splits
+//   records on raw bytes inside one reusable buffer and hands out views into that buffer;
+//   callers decode only the cells they need.
+// - Splitting on bytes before decoding is safe for both supported encodings: in UTF-8 every
+//   byte of a multi-byte character is >= 0x80, and in GB18030/GBK the trail bytes of a
+//   multi-byte character are 0x30–0x39 or 0x40–0xFE (never 0x7F), so the bytes of `,` (0x2C),
+//   `"` (0x22), CR (0x0D) and LF (0x0A) never occur inside a multi-byte character.
+// - When a record is cut by the end of the buffer, the reader moves the unfinished tail to the
+//   front, reads more and parses that record again from its start. That costs one re-parse per
+//   chunk and keeps the hot loop free of resumable-state bookkeeping.
+
+import Foundation  // Data and String(data:encoding:) decode GB18030 cells.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Which text encoding to read a CSV file in; `.auto` detects UTF-8 (with or without BOM) or GB18030.
+public enum TextEncodingChoice: Sendable, Equatable {
+    case auto, utf8, gb18030
+}
+
+/// The encoding a `CSVReader` actually uses, after auto-detection.
+public enum CSVEncoding: Sendable, Equatable, CustomStringConvertible {
+    case utf8, gb18030
+
+    /// The encoding's usual name, for messages.
+    public var description: String {
+        switch self {
+        case .utf8: return "UTF-8"
+        case .gb18030: return "GB18030"
+        }
+    }
+}
+
+/// Why a CSV file could not be read; every case names the file and, where there is one, the place in it.
+public enum CSVError: Error, Equatable, CustomStringConvertible {
+    /// The file could not be opened (missing, no permission, ...).
+    case cannotOpen(path: String, reason: String)
+    /// Reading failed after the file was opened (I/O error, a directory, ...).
+    case readFailed(path: String, reason: String)
+    /// The file starts with a byte-order mark of an encoding we cannot split on bytes (UTF-16/32).
+    case unsupportedEncoding(path: String, found: String)
+    /// A quoted cell starting on `line` has no closing quote before the end of the file.
+    case unterminatedQuote(path: String, line: Int)
+    /// A `"` inside a cell that did not start with a quote; `column` is 1-based, in characters.
+    case quoteInUnquotedCell(path: String, line: Int, column: Int)
+    /// Something other than `,` or a line break follows the closing quote of a quoted cell.
+    case textAfterClosingQuote(path: String, line: Int, column: Int)
+    /// A cell's bytes are not valid text in the file's encoding; `cell` is 0-based.
+    case undecodableCell(path: String, line: Int, cell: Int, encoding: CSVEncoding)
+
+    /// A one-line message for the user, starting with `path:line[:column]` like a compiler diagnostic.
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "\(CSVError.display(path)): cannot open: \(reason)"
+        case let .readFailed(path, reason):
+            return "\(CSVError.display(path)): read failed: \(reason)"
+        case let .unsupportedEncoding(path, found):
+            return "\(CSVError.display(path)): the file is \(found); save it as UTF-8 or GB18030 (in Excel: CSV UTF-8 or CSV)"
+        case let .unterminatedQuote(path, line):
+            return "\(CSVError.display(path)):\(line): quoted cell starting on this line has no closing quote"
+        case let .quoteInUnquotedCell(path, line, column):
+            return "\(CSVError.display(path)):\(line):\(column): quote inside a cell that does not start with a quote (write \"\" inside a quoted cell)"
+        case let .textAfterClosingQuote(path, line, column):
+            return "\(CSVError.display(path)):\(line):\(column): text after the closing quote of a cell (expected , or end of line)"
+        case let .undecodableCell(path, line, cell, encoding):
+            let hint = encoding == .utf8 ? " (the file may be GB18030; choose the encoding explicitly)" : ""
+            return "\(CSVError.display(path)):\(line): cell \(cell + 1) is not valid \(encoding)\(hint)"
+        }
+    }
+
+    /// "-" means standard input; say so rather than printing a bare dash.
+    static func display(_ path: String) -> String {
+        path == "-" ? "<standard input>" : path
+    }
+}
+
+/// Reads CSV records one at a time from a file or standard input, with memory bounded by the longest record.
+public final class CSVReader {
+    /// The path given to `init`; "-" is standard input.
+    public let path: String
+    /// The encoding cells are decoded with: the chosen one, or what `.auto` detected.
+    public private(set) var detectedEncoding: CSVEncoding = .utf8
+
+    private let source: ByteSource
+    private let storage: CSVRowStorage
+    private let chunkSize: Int
+    private var start = 0  // first byte of the next record in storage.bytes
+    private var end = 0  // one past the last byte read into storage.bytes
+    private var atEOF = false
+    private var line = 1  // physical line on which the next record starts
+
+    /// How many leading bytes auto-detection inspects.
+    static let detectionWindow = 64 * 1024
+
+    /// Opens `path` ("-" for standard input) and settles the encoding; throws `CSVError`.
+    public convenience init(path: String, encoding: TextEncodingChoice = .auto) throws(CSVError) {
+        try self.init(path: path, encoding: encoding, chunkSize: 1 << 20)
+    }
+
+    /// Like the public init, with the `read(2)` size exposed so tests can force records across chunk edges.
+    init(path: String, encoding: TextEncodingChoice, chunkSize: Int) throws(CSVError) {
+        precondition(chunkSize > 0, "chunkSize must be positive")
+        self.path = path
+        self.chunkSize = chunkSize
+        self.source = try ByteSource(path: path)
+        self.storage = CSVRowStorage(capacity: max(chunkSize, CSVReader.detectionWindow), path: path)
+        try detectEncoding(encoding)
+    }
+
+    /// Returns the next non-blank record, or nil at end of input.
+    /// The returned row views storage that the next call overwrites; use `CSVRow.copy()` to keep it.
+    public func next() throws(CSVError) -> CSVRow? {
+        while true {
+            switch try parseRecord() {
+            case .record: return CSVRow(storage: storage)
+            case .endOfInput: return nil
+            case .needMore: try refill()
+            }
+        }
+    }
+
+    // MARK: - Input
+
+    /// Moves the unparsed tail to the front, grows the buffer if one record fills it, and reads once.
+    private func refill() throws(CSVError) {
+        if start > 0 {
+            let base = storage.bytes
+            memmove(base, base + start, end - start)  // regions may overlap
+            end -= start
+            start = 0
+        }
+        if end == storage.capacity {
+            storage.grow(to: storage.capacity * 2)
+        }
+        let n = try source.read(into: storage.bytes + end, count: min(chunkSize, storage.capacity - end))
+        if n == 0 { atEOF = true } else { end += n }
+    }
+
+    /// Fills the detection window, handles byte-order marks and picks the encoding.
+    private func detectEncoding(_ choice: TextEncodingChoice) throws(CSVError) {
+        while end < CSVReader.detectionWindow && !atEOF {
+            try refill()
+        }
+        let b = storage.bytes
+        if end >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)) {
+            // UTF-16 puts NUL bytes beside every ASCII comma, so byte splitting cannot work.
+            throw CSVError.unsupportedEncoding(path: path, found: "UTF-16 (it starts with a UTF-16 byte-order mark)")
+        }
+        let hasUTF8BOM = end >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
+        switch choice {
+        case .utf8:
+            detectedEncoding = .utf8
+        case .gb18030:
+            detectedEncoding = .gb18030
+        case .auto:
+            if hasUTF8BOM {
+                detectedEncoding = .utf8
+            } else {
+                let window = min(end, CSVReader.detectionWindow)
+                // A character cut by the window edge is fine only if the file goes on past it.
+                let fileContinues = !atEOF || end > window
+                switch UTF8Check.check(UnsafeBufferPointer(start: b, count: window)) {
+                case .valid: detectedEncoding = .utf8
+                case .truncated: detectedEncoding = fileContinues ? .utf8 : .gb18030
+                case .invalid: detectedEncoding = .gb18030
+                }
+            }
+        }
+        storage.encoding = detectedEncoding
+        if hasUTF8BOM && detectedEncoding == .utf8 {
+            start = 3
+        }
+    }
+
+    // MARK: - Parsing
+
+    private enum ParseOutcome { case record, needMore, endOfInput }
+
+    private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+
+    /// Parses one record starting at `start` into `storage`, skipping blank lines first.
+    /// Returns `.needMore` without committing anything when the buffer ends inside the record.
+    private func parseRecord() throws(CSVError) -> ParseOutcome {
+        let comma = CSVReader.comma, quote = CSVReader.quote, lf = CSVReader.lf, cr = CSVReader.cr
+        let base = storage.bytes
+        let end = self.end
+        let eof = atEOF
+
+        // Blank lines are skipped and committed at once, so a re-parse never revisits them.
+        var p = start
+        while p < end {
+            let b = base[p]
+            if b == lf {
+                p += 1
+            } else if b == cr {
+                if p + 1 < end {
+                    p += base[p + 1] == lf ? 2 : 1
+                } else if eof {
+                    p += 1
+                } else {
+                    return .needMore
+                }
+            } else {
+                break
+            }
+            line += 1
+            start = p
+        }
+        if p == end { return eof ? .endOfInput : .needMore }
+
+        // Spans live in locals during the loop: class property access in the hot loop is slower.
+        var spans = storage.spans
+        var spanCapacity = storage.spanCapacity
+        var count = 0
+        var newlines = 0  // line breaks consumed so far in this record (inside quotes and the terminator)
+        var anyEscaped = false
+
+        cellLoop: while true {
+            if count == spanCapacity {
+                storage.spanCount = count
+                storage.growSpans()
+                spans = storage.spans
+                spanCapacity = storage.spanCapacity
+            }
+            if p < end && base[p] == quote {
+                let cellStartNewlines = newlines
+                let contentStart = p + 1
+                var q = contentStart
+                var escaped = false
+                var closing = 0
+                while true {
+                    let found = CSVReader.find(quote, in: base, from: q, to: end)
+                    newlines += CSVReader.countLineBreaks(base, from: q, to: found)
+                    if found == end {
+                        if eof { throw CSVError.unterminatedQuote(path: path, line: line + cellStartNewlines) }
+                        return .needMore
+                    }
+                    if found + 1 < end {
+                        if base[found + 1] == quote {
+                            escaped = true
+                            q = found + 2
+                            continue
+                        }
+                    } else if !eof {
+                        return .needMore  // cannot yet tell `"` (closing) from `""` (escaped)
+                    }
+                    closing = found
+                    break
+                }
+                spans[count] = CellSpan(start: contentStart, end: closing, escaped: escaped)
+                count += 1
+                anyEscaped = anyEscaped || escaped
+                p = closing + 1
+                if p == end {
+                    if eof { break cellLoop }
+                    return .needMore
+                }
+                let b = base[p]
+                if b == comma {
+                    p += 1
+                    continue cellLoop
+                }
+                if b == lf || b == cr {
+                    guard let after = CSVReader.skipLineBreak(base, at: p, end: end, eof: eof) else { return .needMore }
+                    p = after
+                    newlines += 1
+                    break cellLoop
+                }
+                throw CSVError.textAfterClosingQuote(
+                    path: path, line: line + newlines, column: column(of: p, recordStart: start))
+            } else {
+                // Unquoted cell. Every delimiter is <= 0x2C, so most bytes (digits, letters,
+                // non-ASCII) leave the loop after a single comparison.
+                var q = p
+                while q < end {
+                    let b = base[q]
+                    if b > comma { q += 1; continue }
+                    if b == comma || b == lf || b == cr || b == quote { break }
+                    q += 1
+                }
+                if q == end {
+                    if !eof { return .needMore }
+                    spans[count] = CellSpan(start: p, end: q, escaped: false)
+                    count += 1
+                    p = q
+                    break cellLoop
+                }
+                let b = base[q]
+                if b == quote {
+                    throw CSVError.quoteInUnquotedCell(
+                        path: path, line: line + newlines, column: column(of: q, recordStart: start))
+                }
+                spans[count] = CellSpan(start: p, end: q, escaped: false)
+                count += 1
+                if b == comma {
+                    p = q + 1
+                    continue cellLoop
+                }
+                guard let after = CSVReader.skipLineBreak(base, at: q, end: end, eof: eof) else { return .needMore }
+                p = after
+                newlines += 1
+                break cellLoop
+            }
+        }
+
+        // The record is complete and will never be re-parsed, so `""` can be collapsed in place.
+        if anyEscaped {
+            for i in 0..<count where spans[i].escaped {
+                var r = spans[i].start
+                var w = r
+                let e = spans[i].end
+                while r < e {
+                    let b = base[r]
+                    base[w] = b
+                    w += 1
+                    r += b == quote ? 2 : 1  // inside an escaped cell every quote is doubled
+                }
+                spans[i].end = w
+            }
+        }
+        storage.spanCount = count
+        storage.line = line
+        line += newlines
+        start = p
+        return .record
+    }
+
+    /// Index of the first `byte` in `from..<to`, or `to`; memchr is vectorised in libc.
+    @inline(__always)
+    private static func find(_ byte: UInt8, in base: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Line breaks (LF, CRLF, lone CR) inside quoted content; a CR right before `to` counts as lone.
+    private static func countLineBreaks(_ base: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> Int {
+        var n = 0
+        var i = from
+        while i < to {
+            let b = base[i]
+            if b == lf {
+                n += 1
+            } else if b == cr && !(i + 1 < to && base[i + 1] == lf) {
+                n += 1
+            }
+            i += 1
+        }
+        return n
+    }
+
+    /// Position after the LF, CRLF or CR at `at`, or nil if a CR ends the buffer and more input may follow.
+    @inline(__always)
+    private static func skipLineBreak(_ base: UnsafeMutablePointer<UInt8>, at: Int, end: Int, eof: Bool) -> Int? {
+        if base[at] == lf { return at + 1 }
+        if at + 1 < end { return base[at + 1] == lf ? at + 2 : at + 1 }
+        return eof ? at + 1 : nil
+    }
+
+    /// 1-based column, in characters, of byte `pos`; only used to build error messages.
+    private func column(of pos: Int, recordStart: Int) -> Int {
+        let base = storage.bytes
+        var lineStart = pos
+        while lineStart > recordStart && base[lineStart - 1] != CSVReader.lf && base[lineStart - 1] != CSVReader.cr {
+            lineStart -= 1
+        }
+        let prefix = UnsafeBufferPointer(start: base + lineStart, count: pos - lineStart)
+        // Fall back to counting bytes when the prefix does not decode.
+        let text = CSVRowStorage.decode(prefix, encoding: detectedEncoding)
+        return (text?.count ?? prefix.count) + 1
+    }
+}
+
+/// One record from a `CSVReader`: cell bytes are unescaped but still in the file's encoding.
+/// It views the reader's buffer, which the reader's next `next()` call overwrites; `copy()` detaches it.
+public struct CSVRow {
+    let storage: CSVRowStorage
+
+    /// 1-based physical line on which the record starts (quoted line breaks advance later records).
+    public var line: Int { storage.line }
+    /// Number of cells in the record.
+    public var count: Int { storage.spanCount }
+    /// The encoding `string(at:)` decodes with.
+    public var encoding: CSVEncoding { storage.encoding }
+
+    /// Calls `body` with cell `i`'s bytes without copying; the pointer is valid only inside `body`.
+    @inline(__always)
+    public func withCell<R, E: Error>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        precondition(i >= 0 && i < storage.spanCount, "cell index out of range")
+        let span = storage.spans[i]
+        return try body(UnsafeBufferPointer(start: storage.bytes + span.start, count: span.end - span.start))
+    }
+
+    /// A copy of cell `i`'s bytes.
+    public func bytes(at i: Int) -> [UInt8] {
+        withCell(i) { Array($0) }
+    }
+
+    /// Whether cell `i` has no bytes (`a,,b` or `""`).
+    public func isEmpty(at i: Int) -> Bool {
+        precondition(i >= 0 && i < storage.spanCount, "cell index out of range")
+        let span = storage.spans[i]
+        return span.start == span.end
+    }
+
+    /// Cell `i` decoded to a String; throws `CSVError.undecodableCell` for invalid bytes.
+    public func string(at i: Int) throws(CSVError) -> String {
+        let decoded = withCell(i) { CSVRowStorage.decode($0, encoding: storage.encoding) }
+        guard let decoded else {
+            throw CSVError.undecodableCell(path: storage.path, line: storage.line, cell: i, encoding: storage.encoding)
+        }
+        return decoded
+    }
+
+    /// All cells decoded; convenient for headers and small files.
+    public func strings() throws(CSVError) -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            result.append(try string(at: i))
+        }
+        return result
+    }
+
+    /// A row with its own storage, unaffected by later `next()` calls.
+    public func copy() -> CSVRow {
+        let n = storage.spanCount
+        var total = 0
+        for i in 0..<n { total += storage.spans[i].end - storage.spans[i].start }
+        let owned = CSVRowStorage(capacity: max(total, 1), path: storage.path)
+        owned.encoding = storage.encoding
+        owned.line = storage.line
+        while owned.spanCapacity < n { owned.growSpans() }
+        var offset = 0
+        for i in 0..<n {
+            let span = storage.spans[i]
+            let length = span.end - span.start
+            (owned.bytes + offset).update(from: storage.bytes + span.start, count: length)
+            owned.spans[i] = CellSpan(start: offset, end: offset + length, escaped: false)
+            offset += length
+        }
+        owned.spanCount = n
+        return CSVRow(storage: owned)
+    }
+}
+
+/// Byte range of one cell in the buffer; `escaped` marks quoted cells still holding `""` pairs.
+struct CellSpan {
+    var start: Int
+    var end: Int
+    var escaped: Bool
+}
+
+/// Buffer and cell spans shared by a reader and the rows it returns; manual memory keeps the hot loop free of
+/// copy-on-write and bounds checks, and the class owns the memory so rows stay memory-safe after the reader is gone.
+final class CSVRowStorage {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var spans: UnsafeMutablePointer<CellSpan>
+    private(set) var spanCapacity: Int
+    var spanCount = 0
+    var line = 0
+    var encoding: CSVEncoding = .utf8
+    let path: String
+
+    init(capacity: Int, path: String) {
+        self.capacity = capacity
+        self.bytes = .allocate(capacity: capacity)
+        self.spanCapacity = 64
+        self.spans = .allocate(capacity: 64)
+        self.path = path
+    }
+
+    deinit {
+        bytes.deallocate()
+        spans.deallocate()
+    }
+
+    /// Enlarges the byte buffer, keeping its contents; only a record longer than the buffer needs this.
+    func grow(to newCapacity: Int) {
+        let newBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBytes.update(from: bytes, count: capacity)
+        bytes.deallocate()
+        bytes = newBytes
+        capacity = newCapacity
+    }
+
+    /// Doubles the span array, keeping the first `spanCount` spans.
+    func growSpans() {
+        let newCapacity = spanCapacity * 2
+        let newSpans = UnsafeMutablePointer<CellSpan>.allocate(capacity: newCapacity)
+        newSpans.initialize(from: spans, count: spanCount)
+        spans.deallocate()
+        spans = newSpans
+        spanCapacity = newCapacity
+    }
+
+    /// Foundation's CFStringEncoding for GB18030-2000, which also covers GBK and GB2312 text.
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    /// Decodes cell bytes; nil when they are not valid in `encoding`.
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, encoding: CSVEncoding) -> String? {
+        // Both encodings are ASCII-compatible, and most cells are plain ASCII numbers or codes.
+        var high: UInt8 = 0
+        for b in buffer { high |= b }
+        if high < 0x80 {
+            return String(decoding: buffer, as: UTF8.self)
+        }
+        switch encoding {
+        case .utf8:
+            return String(validating: buffer, as: UTF8.self)
+        case .gb18030:
+            return String(data: Data(buffer: buffer), encoding: gb18030)
+        }
+    }
+}
+
+/// Reads raw bytes from a file descriptor; closes it when done unless it is standard input.
+final class ByteSource {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private let path: String
+
+    init(path: String) throws(CSVError) {
+        self.path = path
+        if path == "-" {
+            fd = STDIN_FILENO
+            ownsDescriptor = false
+        } else {
+            let opened = open(path, O_RDONLY | O_CLOEXEC)
+            guard opened >= 0 else {
+                throw CSVError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
+            fd = opened
+            ownsDescriptor = true
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// Reads up to `count` bytes; 0 means end of file. Retries reads interrupted by signals.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(CSVError) -> Int {
+        while true {
+            #if canImport(Darwin)
+            let n = Darwin.read(fd, buffer, count)
+            #elseif canImport(Glibc)
+            let n = Glibc.read(fd, buffer, count)
+            #else
+            let n = Musl.read(fd, buffer, count)
+            #endif
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw CSVError.readFailed(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+}
+
+/// Strict UTF-8 validation (Unicode Table 3-7) that tells a sequence cut at the end apart from bad bytes.
+enum UTF8Check {
+    enum Result: Equatable { case valid, truncated, invalid }
+
+    /// Checks `bytes`; `.truncated` means valid except for an incomplete character at the very end.
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
+            // Expected length and the allowed range of the second byte (excludes overlongs and surrogates).
+            let length: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; hi = 0x9F
+            case 0xF0: length = 4; lo = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; hi = 0x8F
+            default: return .invalid
+            }
+            for k in 1..<length {
+                if i + k >= n { return .truncated }
+                let b = bytes[i + k]
+                let (low, high) = k == 1 ? (lo, hi) : (UInt8(0x80), UInt8(0xBF))
+                if b < low || b > high { return .invalid }
+            }
+            i += length
+        }
+        return .valid
+    }
+}

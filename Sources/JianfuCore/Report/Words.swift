@@ -1,0 +1,163 @@
+/// Turns results into sentences for accountants and officers, in Chinese or English. Every report format
+/// (text, JSON, CSV, HTML, audit) takes its words from here, so they never disagree.
+public struct Words: Sendable {
+    public let policy: PolicySet
+    public let lang: Lang
+
+    public init(policy: PolicySet, lang: Lang) { self.policy = policy; self.lang = lang }
+
+    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+
+    public func status(_ s: RuleStatus) -> String {
+        switch s {
+        case .eligible: return t("可享受", "eligible")
+        case .superseded: return t("被替代", "superseded")
+        case .undetermined: return t("待确定", "undetermined")
+        case .ineligible: return t("不符合", "ineligible")
+        case .notInForce: return t("不在有效期", "not in force")
+        }
+    }
+
+    /// `turnover_loans[0].days` for a fact reference.
+    public func path(_ ref: FieldRef) -> String {
+        let spec = policy.schema.fields[Int(ref.field)]
+        var p = spec.name
+        if ref.item >= 0 { p += "[\(ref.item)]" }
+        if ref.key >= 0 {
+            let keys = ref.item >= 0 || spec.kind == .list ? (spec.item?.keys ?? []) : spec.keys
+            if Int(ref.key) < keys.count { p += "." + keys[Int(ref.key)].name }
+        }
+        return p
+    }
+
+    /// `land_use_tax (城镇土地使用税, 元)`.
+    public func fieldLabel(_ ref: FieldRef) -> String {
+        let spec = policy.schema.fields[Int(ref.field)]
+        var label = spec.label(lang)
+        if ref.key >= 0 {
+            let keys = ref.item >= 0 || spec.kind == .list ? (spec.item?.keys ?? []) : spec.keys
+            if Int(ref.key) < keys.count { label += " · " + keys[Int(ref.key)].label(lang) }
+        }
+        return label
+    }
+
+    public func citation(_ rule: Rule) -> String {
+        policy.document(of: rule).number + " " + rule.clause
+    }
+
+    public func window(_ rule: Rule) -> String {
+        if let u = rule.windowUntil { return "\(rule.windowFrom) – \(u)" }
+        return t("\(rule.windowFrom) 起", "from \(rule.windowFrom)")
+    }
+
+    func dateRange(_ r: DayRange) -> String { "\(r.start) – \(r.lastDay)" }
+
+    /// The value of a field as the profile gives it, or its default, or "missing".
+    public func fieldValue(_ profile: Profile, _ slot: Int) -> String {
+        let spec = policy.schema.fields[slot]
+        if let v = profile.values[slot] { return v.display(spec) }
+        return t("缺失", "missing")
+    }
+
+    func valueText(_ v: Value, unit: VType?) -> String {
+        switch v.kind {
+        case .number(let i):
+            if let p = i.point {
+                if case .number(.money)? = unit { return p.roundedToFen().map { Money.format(fen: $0) } ?? p.description }
+                if case .number(.rate)? = unit { return Rational.percentText(p) }
+                return p.description
+            }
+            func b(_ x: Bound) -> String { if case .finite(let r) = x { return r.description }; return "∞" }
+            return t("未知", "unknown") + " [\(b(i.lo)), \(b(i.hi))]"
+        case .bool(let tri): return tri == .yes ? "true" : tri == .no ? "false" : t("未知", "unknown")
+        case .string(let s): return s ?? t("未知", "unknown")
+        case .date(let d): return d?.description ?? t("未知", "unknown")
+        case .duration(let d): return d.description
+        }
+    }
+
+    /// The facts a condition reads with their values: `evaluation_grade = C, ratio = 0.45`.
+    public func conditionValues(_ rule: Rule, _ ci: Int, _ result: RuleResult, _ profile: Profile) -> [(String, String)] {
+        let c = rule.conditions[ci]
+        var out: [(String, String)] = c.formula.fields.map { (policy.schema.fields[$0].name, fieldValue(profile, $0)) }
+        if let piece = result.pieces.first {
+            for l in c.formula.lets where l < piece.lets.count {
+                out.append((rule.lets[l].name, valueText(piece.lets[l], unit: rule.lets[l].formula.type)))
+            }
+        }
+        return out
+    }
+
+    /// One line saying why the rule has its status.
+    public func reason(_ result: RuleResult, _ profile: Profile, year: Int) -> String {
+        let rule = policy.rules[result.rule]
+        switch result.status {
+        case .eligible:
+            var parts: [String] = []
+            let held = rule.conditions.map { $0.text(lang) }
+            if !held.isEmpty { parts.append(t("符合：", "meets: ") + held.joined(separator: t("；", "; "))) }
+            if let s = result.share, s != .one, rule.proration != .none {
+                parts.append(t("按年度内适用比例 \(s.reduced().fractionText) 计", "prorated by \(s.reduced().fractionText) of the year"))
+            }
+            if rule.kind == .informational { parts.append(t("原文未规定金额，不作估算", "the text sets no amount; none is estimated")) }
+            if parts.isEmpty { parts.append(t("适用范围内，且在有效期内", "in scope and in force")) }
+            return parts.joined(separator: t("；", "; "))
+        case .superseded:
+            let by = result.supersededBy.map { policy.rules[$0] }
+            let g = rule.group.map { policy.catalog.groupText($0)(lang) } ?? ""
+            return t("与 \(by?.id ?? "?") 同属“\(g)”，就高不重复享受，后者金额更高",
+                     "same group as \(by?.id ?? "?") (\(g)): only the larger relief is granted")
+        case .undetermined:
+            var parts: [String] = []
+            if !result.problems.isEmpty { parts.append(result.problems.joined(separator: t("；", "; "))) }
+            if !result.missing.isEmpty {
+                parts.append(t("需要：", "needs: ") + result.missing.map { "\(path($0))（\(fieldLabel($0))）" }.joined(separator: t("、", ", ")))
+            }
+            if let w = result.mayOutrank {
+                parts.append(t("可能高于同组已给予的 \(policy.rules[w].id)", "could outrank \(policy.rules[w].id), granted in its group"))
+            }
+            return parts.joined(separator: t("；", "; "))
+        case .ineligible:
+            switch result.failure {
+            case .region(let code)?:
+                let name = policy.catalog.regions[code].map { $0(lang) } ?? code
+                return t("所在地区 \(code)（\(name)）不在适用范围（\(rule.scope.text.zh)）",
+                         "region \(code) (\(name)) is outside the scope (\(rule.scope.text.en))")
+            case .industry(let code)?:
+                return t("行业 \(code) 不在适用范围（\(rule.scope.text.zh)，门类 \(rule.scope.sections.joined(separator: "、"))）",
+                         "industry \(code) is outside the scope (\(rule.scope.text.en), sections \(rule.scope.sections.joined(separator: ", ")))")
+            case .enterpriseWindow(let w)?:
+                let ew = rule.enterpriseWindow?.text(lang) ?? ""
+                return t("企业自身期间（\(ew)）\(dateRange(w)) 与政策有效期在 \(year) 年内无交集",
+                         "the enterprise's own window (\(ew)) \(dateRange(w)) does not meet the rule's window within \(year)")
+            case .condition(let ci)?:
+                let vals = conditionValues(rule, ci, result, profile).map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+                return t("未满足：", "fails: ") + rule.conditions[ci].text(lang) + (vals.isEmpty ? "" : "（\(vals)）")
+            case .windowOutsideYear?, nil:
+                return t("本年度内无适用期间", "no part of the year is covered")
+            }
+        case .notInForce:
+            return t("有效期 \(window(rule))，不含 \(year) 年", "in force \(window(rule)), not in \(year)")
+        }
+    }
+
+
+    /// Assumptions stated with a result: the rule's own and the defaults used.
+    public func assumptions(_ result: RuleResult) -> [String] {
+        let rule = policy.rules[result.rule]
+        var out = rule.assumptions.map { $0(lang) }
+        for slot in result.assumed {
+            let f = policy.schema.fields[slot]
+            out.append(t("假定：\(f.name) = \(f.defaultText ?? "")（未提供，按默认）", "assumed: \(f.name) = \(f.defaultText ?? "") (not given; the default)"))
+        }
+        return out
+    }
+}
+
+extension Rational {
+    /// `140/365`, or `1` for whole numbers.
+    public var fractionText: String {
+        let r = reduced()
+        return r.den == 1 ? String(r.num) : "\(r.num)/\(r.den)"
+    }
+}

@@ -1,0 +1,87 @@
+/// Writes JSON text with keys in the order given, so machine output is stable and diffable.
+public struct JSONWriter {
+    private(set) public var text = ""
+    private var indent: Int
+    private var level = 0
+    private var needsComma = [false]
+
+    /// `indent` 0 writes one line (NDJSON, partials); 2 writes readable output.
+    public init(indent: Int = 2) { self.indent = indent }
+
+    private mutating func newlineAndIndent() {
+        guard indent > 0 else { return }
+        text.append("\n")
+        text.append(String(repeating: " ", count: indent * level))
+    }
+
+    private mutating func separate() {
+        if needsComma[needsComma.count - 1] { text.append(",") }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    private mutating func beforeValue(key: String?) {
+        separate()
+        if level > 0 { newlineAndIndent() }
+        if let key {
+            text.append(JSONWriter.quote(key))
+            text.append(indent > 0 ? ": " : ":")
+        }
+    }
+
+    public mutating func beginObject(_ key: String? = nil) { beforeValue(key: key); text.append("{"); level += 1; needsComma.append(false) }
+    public mutating func endObject() { close("}") }
+    public mutating func beginArray(_ key: String? = nil) { beforeValue(key: key); text.append("["); level += 1; needsComma.append(false) }
+    public mutating func endArray() { close("]") }
+
+    private mutating func close(_ c: String) {
+        let hadItems = needsComma.removeLast()
+        level -= 1
+        if hadItems { newlineAndIndent() }
+        text.append(c)
+    }
+
+    public mutating func string(_ key: String? = nil, _ value: String?) {
+        beforeValue(key: key)
+        text.append(value.map(JSONWriter.quote) ?? "null")
+    }
+
+    /// A number already rendered as JSON number text (exact decimals).
+    public mutating func raw(_ key: String? = nil, _ numberText: String?) {
+        beforeValue(key: key)
+        text.append(numberText ?? "null")
+    }
+
+    public mutating func int(_ key: String? = nil, _ value: Int?) { raw(key, value.map { String($0) }) }
+    public mutating func bool(_ key: String? = nil, _ value: Bool?) { raw(key, value.map { $0 ? "true" : "false" }) }
+    public mutating func null(_ key: String? = nil) { raw(key, nil) }
+
+    /// Amount in fen written as a JSON number in 元 with two decimals: `1234.50`.
+    public mutating func money(_ key: String? = nil, fen: Int128?) { raw(key, fen.map { Money.plain(fen: $0) }) }
+
+    public mutating func strings(_ key: String? = nil, _ values: [String]) {
+        beginArray(key)
+        for v in values { string(nil, v) }
+        endArray()
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

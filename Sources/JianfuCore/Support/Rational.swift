@@ -1,0 +1,207 @@
+/// An exact rational number: money, rates and shares of the year are all kept exact until the final rounding.
+///
+/// The fraction is not kept reduced after every operation (a gcd per multiply would dominate the hot path);
+/// it is reduced only when a denominator grows large or a product would overflow `Int128`.
+public struct Rational: Sendable, CustomStringConvertible {
+    public private(set) var num: Int128
+    /// Always positive.
+    public private(set) var den: Int128
+
+    public static let zero = Rational(0)
+    public static let one = Rational(1)
+
+    /// An integer value.
+    public init(_ value: Int) { num = Int128(value); den = 1 }
+    /// An integer value.
+    public init(_ value: Int128) { num = value; den = 1 }
+
+    /// `num / den`, or nil for a zero denominator.
+    public init?(_ num: Int128, _ den: Int128) {
+        guard den != 0 else { return nil }
+        if den < 0 {
+            guard num != Int128.min, den != Int128.min else { return nil }
+            self.num = -num; self.den = -den
+        } else {
+            self.num = num; self.den = den
+        }
+    }
+
+    private init(unchecked num: Int128, _ den: Int128) { self.num = num; self.den = den }
+
+    /// `units / 10^scale`, as decimal text is read.
+    public init?(units: Int128, scale: Int) {
+        guard scale >= 0, scale <= 36 else { return nil }
+        var d: Int128 = 1
+        for _ in 0..<scale { d *= 10 }
+        self.init(unchecked: units, d)
+        self = self.reduced()
+    }
+
+    public var isZero: Bool { num == 0 }
+    public var isNegative: Bool { num < 0 }
+    public var isInteger: Bool { num % den == 0 }
+    public var signum: Int { num == 0 ? 0 : (num < 0 ? -1 : 1) }
+
+    /// The same value with numerator and denominator coprime.
+    public func reduced() -> Rational {
+        let g = Rational.gcd(num.magnitude, den.magnitude)
+        if g <= 1 { return self }
+        let gi = Int128(g)
+        return Rational(unchecked: num / gi, den / gi)
+    }
+
+    static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var a = a, b = b
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+
+    // MARK: arithmetic (nil on overflow that reduction cannot avoid)
+
+    public func adding(_ other: Rational) -> Rational? {
+        if den == other.den {
+            let (s, o) = num.addingReportingOverflow(other.num)
+            if !o { return Rational(unchecked: s, den).tidy() }
+        }
+        if let r = Rational.addRaw(self, other) { return r.tidy() }
+        return Rational.addRaw(self.reduced(), other.reduced())?.tidy()
+    }
+
+    private static func addRaw(_ a: Rational, _ b: Rational) -> Rational? {
+        let (x, o1) = a.num.multipliedReportingOverflow(by: b.den)
+        let (y, o2) = b.num.multipliedReportingOverflow(by: a.den)
+        let (d, o3) = a.den.multipliedReportingOverflow(by: b.den)
+        if o1 || o2 || o3 { return nil }
+        let (s, o4) = x.addingReportingOverflow(y)
+        return o4 ? nil : Rational(unchecked: s, d)
+    }
+
+    public func negated() -> Rational? {
+        num == Int128.min ? nil : Rational(unchecked: -num, den)
+    }
+
+    public func subtracting(_ other: Rational) -> Rational? {
+        guard let n = other.negated() else { return nil }
+        return adding(n)
+    }
+
+    public func multiplied(by other: Rational) -> Rational? {
+        if let r = Rational.mulRaw(self, other) { return r.tidy() }
+        // Cross-reduce before giving up: (a/b)(c/d) = (a/g1)(c/g2) / ((d/g1)(b/g2)).
+        let a = self.reduced(), b = other.reduced()
+        let g1 = Int128(Rational.gcd(a.num.magnitude, b.den.magnitude))
+        let g2 = Int128(Rational.gcd(b.num.magnitude, a.den.magnitude))
+        let x = Rational(unchecked: a.num / max(g1, 1), a.den / max(g2, 1))
+        let y = Rational(unchecked: b.num / max(g2, 1), b.den / max(g1, 1))
+        return Rational.mulRaw(x, y)?.tidy()
+    }
+
+    private static func mulRaw(_ a: Rational, _ b: Rational) -> Rational? {
+        let (n, o1) = a.num.multipliedReportingOverflow(by: b.num)
+        let (d, o2) = a.den.multipliedReportingOverflow(by: b.den)
+        return (o1 || o2) ? nil : Rational(unchecked: n, d)
+    }
+
+    /// nil for division by zero or overflow.
+    public func divided(by other: Rational) -> Rational? {
+        guard other.num != 0 else { return nil }
+        guard let inv = Rational(other.den, other.num) else { return nil }
+        return multiplied(by: inv)
+    }
+
+    /// Keeps denominators from growing without bound along long chains.
+    private func tidy() -> Rational {
+        den > 1_000_000_000_000_000_000 ? reduced() : self
+    }
+
+    // MARK: comparison
+
+    /// Exact three-way comparison.
+    public func compare(_ other: Rational) -> Int {
+        if den == other.den { return num < other.num ? -1 : (num == other.num ? 0 : 1) }
+        let (x, o1) = num.multipliedReportingOverflow(by: other.den)
+        let (y, o2) = other.num.multipliedReportingOverflow(by: den)
+        if !o1 && !o2 { return x < y ? -1 : (x == y ? 0 : 1) }
+        // Rare: compare via integer parts and remainders, which cannot overflow further.
+        let a = reduced(), b = other.reduced()
+        let qa = a.num / a.den - (a.num % a.den < 0 ? 1 : 0)
+        let qb = b.num / b.den - (b.num % b.den < 0 ? 1 : 0)
+        if qa != qb { return qa < qb ? -1 : 1 }
+        let ra = Rational(unchecked: a.num - qa * a.den, a.den)
+        let rb = Rational(unchecked: b.num - qb * b.den, b.den)
+        if ra.num == 0 || rb.num == 0 { return ra.num == rb.num ? 0 : (ra.num == 0 ? -1 : 1) }
+        // Compare the reciprocals of the fractional parts (both in (0, 1)), reversed.
+        return -Rational(unchecked: ra.den, ra.num).compare(Rational(unchecked: rb.den, rb.num))
+    }
+
+    // MARK: rounding
+
+    /// Rounded half up (half away from zero) to hundredths: the value in fen.
+    public func roundedToFen() -> Int128? {
+        let (n, o) = num.multipliedReportingOverflow(by: 100)
+        if o { return reduced().roundedToFenReduced() }
+        return Rational.roundHalfAway(n, den)
+    }
+
+    private func roundedToFenReduced() -> Int128? {
+        let q = num / den, r = num % den
+        let (qf, o) = q.multipliedReportingOverflow(by: 100)
+        if o { return nil }
+        guard let frac = Rational(r, den), let f = frac.multiplied(by: Rational(100)) else { return nil }
+        guard let fr = Rational.roundHalfAway(f.num, f.den) else { return nil }
+        return qf + fr
+    }
+
+    static func roundHalfAway(_ n: Int128, _ d: Int128) -> Int128? {
+        let q = n / d, r = n % d
+        let twice = r.magnitude.multipliedReportingOverflow(by: 2)
+        if twice.overflow || twice.partialValue >= d.magnitude { return n < 0 ? q - 1 : q + 1 }
+        return q
+    }
+
+    /// Floor to an integer.
+    public func floor() -> Int128 {
+        let q = num / den
+        return (num % den != 0 && num < 0) ? q - 1 : q
+    }
+
+    /// A plain decimal rendering for traces: exact when the value has a finite decimal expansion, else a
+    /// fraction `a/b` followed by an approximation.
+    public var description: String {
+        let r = reduced()
+        if r.den == 1 { return String(r.num) }
+        var d = r.den, twos = 0, fives = 0
+        while d % 2 == 0 { d /= 2; twos += 1 }
+        while d % 5 == 0 { d /= 5; fives += 1 }
+        if d == 1 {
+            let scale = max(twos, fives)
+            return Rational.decimalString(r, scale: scale)
+        }
+        return "\(r.num)/\(r.den) (≈\(Rational.decimalString(r, scale: 6)))"
+    }
+
+    /// Rendering with exactly `scale` fractional digits, rounded half away from zero.
+    public static func decimalString(_ r: Rational, scale: Int) -> String {
+        var p: Int128 = 1
+        for _ in 0..<scale { p *= 10 }
+        guard let scaled = r.multiplied(by: Rational(p)), let q = roundHalfAway(scaled.num, scaled.den) else {
+            return "\(r.num)/\(r.den)"
+        }
+        let neg = q < 0
+        var digits = String(q.magnitude)
+        if scale > 0 {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return (neg ? "-" : "") + digits
+    }
+}
+
+extension Rational: Equatable, Hashable, Comparable {
+    public static func == (a: Rational, b: Rational) -> Bool { a.compare(b) == 0 }
+    public static func < (a: Rational, b: Rational) -> Bool { a.compare(b) < 0 }
+    public func hash(into hasher: inout Hasher) {
+        let r = reduced()
+        hasher.combine(r.num); hasher.combine(r.den)
+    }
+}

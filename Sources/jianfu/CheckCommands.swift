@@ -1,0 +1,90 @@
+import JianfuCore
+
+func runCheck(_ o: Options) -> Int32 {
+    guard o.positional.count == 1 else {
+        printErr("jianfu check: expected one profile file\n\nUsage: " + o.usage)
+        return Exit.usage
+    }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    let (yok, yearOverride) = parseYear(o)
+    guard yok else { return Exit.usage }
+    let format = o.value("--format") ?? "text"
+    guard ["text", "json"].contains(format) else { printErr("jianfu check: --format takes text or json, got '\(format)'"); return Exit.usage }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    let profile: Profile
+    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
+        printErr(error.description); return Exit.failure
+    }
+    guard let year = engine.year(of: profile, override: yearOverride) else {
+        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given: say which calendar year the figures describe")
+        return Exit.failure
+    }
+    guard let result = engine.check(profile, year: year, trace: true) else {
+        printErr("jianfu check: year \(year) is out of range"); return Exit.failure
+    }
+    let report = CheckReport(policy: engine.policy, profile: profile, result: result, lang: lang)
+    printOut(format == "json" ? report.json() : report.text())
+    return Exit.ok
+}
+
+func runExplain(_ o: Options) -> Int32 {
+    guard o.positional.count == 2 else {
+        printErr("jianfu explain: expected a profile file and a rule id\n\nUsage: " + o.usage)
+        return Exit.usage
+    }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    let (yok, yearOverride) = parseYear(o)
+    guard yok else { return Exit.usage }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    guard let ri = engine.policy.ruleIndex(o.positional[1]) else {
+        printErr("jianfu explain: unknown rule id '\(o.positional[1])'" + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id)))
+        return Exit.failure
+    }
+    let profile: Profile
+    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
+        printErr(error.description); return Exit.failure
+    }
+    guard let year = engine.year(of: profile, override: yearOverride) else {
+        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given"); return Exit.failure
+    }
+    guard let result = engine.check(profile, year: year, trace: true) else { return Exit.failure }
+    printOut(Explanation(policy: engine.policy, profile: profile, result: result, rule: ri, lang: lang).text())
+    return Exit.ok
+}
+
+func runPolicies(_ o: Options) -> Int32 {
+    guard let sub = o.positional.first else {
+        printErr("jianfu policies: expected lint, list, show or hash\n\nUsage: " + o.usage)
+        return Exit.usage
+    }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    var opts = o
+    if (sub == "lint" || sub == "hash"), o.positional.count > 1 { opts.values["--policies"] = o.positional[1] }
+    switch sub {
+    case "lint":
+        guard let engine = loadEngine(opts) else { return Exit.failure }
+        let p = engine.policy
+        printOut("\(p.directory): OK — \(p.documents.count) documents, \(p.rules.count) rules, \(p.parameters.count) parameters, \(p.schema.fields.count) profile fields\nrule pack sha256:\(p.hash)\n")
+        return Exit.ok
+    case "hash":
+        guard let engine = loadEngine(opts) else { return Exit.failure }
+        printOut("sha256:\(engine.policy.hash)\n")
+        return Exit.ok
+    case "list":
+        guard let engine = loadEngine(opts) else { return Exit.failure }
+        printOut(PolicyListing(policy: engine.policy, lang: lang).list())
+        return Exit.ok
+    case "show":
+        guard o.positional.count == 2 else { printErr("jianfu policies show: expected a rule id"); return Exit.usage }
+        guard let engine = loadEngine(opts) else { return Exit.failure }
+        guard let ri = engine.policy.ruleIndex(o.positional[1]) else {
+            printErr("jianfu policies show: unknown rule id '\(o.positional[1])'" + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id)))
+            return Exit.failure
+        }
+        printOut(PolicyListing(policy: engine.policy, lang: lang).show(ri))
+        return Exit.ok
+    default:
+        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash"]))
+        return Exit.usage
+    }
+}
