@@ -139,6 +139,11 @@ struct RuleEvaluator {
                     let v = ev.eval(cap.code)
                     capValue = v
                 }
+                if holds == .yes, result.rateBase == nil, let base = rule.claimBase {
+                    result.rateBase = ev.eval(base.code).interval.point
+                    result.rateLow = rule.claimRateLow.flatMap { ev.eval($0.code).interval.point }
+                    result.rateHigh = rule.claimRateHigh.flatMap { ev.eval($0.code).interval.point }
+                }
                 let wi = Interval(w)
                 func add(_ acc: inout Interval, _ x: Interval?) {
                     guard let x, let scaled = x.multiplied(by: wi) else { return }
@@ -164,6 +169,7 @@ struct RuleEvaluator {
                                                 scope: scopeTri, enterpriseWindow: ewTri, low: pl, high: ph, amount: pa, holds: holds))
             }
         }
+        result.capAmount = capValue?.interval.point
         if let capValue {
             low = low.minimum(capValue.interval)
             high = high.minimum(capValue.interval)

@@ -65,6 +65,12 @@ public struct RuleResult: Sendable {
     /// The share of the year the rule covered (sum of piece weights where it held).
     public var share: Rational?
     public var pieces: [PieceTrace] = []
+    /// For rules claimable as a rate: the text's rate (low, high) and the base, on the first piece that holds.
+    public var rateLow: Rational?
+    public var rateHigh: Rational?
+    public var rateBase: Rational?
+    /// The cap (e.g. 50% of the investment), when the rule has one.
+    public var capAmount: Rational?
 
     public var counts: Bool { status == .eligible }
 }

@@ -104,18 +104,7 @@ public enum FieldDomain {
             case .bool: r = nil
             }
             guard let r else { return bad(shown) }
-            switch spec.kind {
-            case .money:
-                if !spec.signed && r.isNegative { return bad(shown) }
-            case .rate:
-                if r.isNegative || r > .one { return bad(shown) }
-            default:
-                if !r.isInteger || r < Rational(spec.min ?? 0) { return bad(shown) }
-                if r > Rational(1_000_000_000_000) { return bad(shown) }
-            }
-            // Money beyond 10^15 元 is not a real enterprise figure; it would only risk overflow later.
-            if r.magnitudeExceeds(1_000_000_000_000_000) { return bad(shown + " (too large)") }
-            return .success(.number(r))
+            return checkNumber(r, spec, shown: shown)
         case .bool:
             switch input {
             case .bool(let b): return .success(.bool(b))
@@ -154,6 +143,25 @@ public enum FieldDomain {
         case .list, .record:
             return bad(shown)
         }
+    }
+
+    /// Domain test of a number already read exactly.
+    public static func checkNumber(_ r: Rational, _ spec: FieldSpec, shown: String) -> Result<FieldValue, Message> {
+        func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: "expected \(spec.expectation), got \(got)")) }
+        switch spec.kind {
+        case .money:
+            if !spec.signed && r.isNegative { return bad(shown) }
+        case .rate:
+            if r.isNegative || r > .one { return bad(shown) }
+        case .int:
+            if !r.isInteger || r < Rational(spec.min ?? 0) { return bad(shown) }
+            if r > Rational(1_000_000_000_000) { return bad(shown) }
+        default:
+            return bad(shown)
+        }
+        // Amounts beyond 10^15 元 are not real enterprise figures; refusing them keeps arithmetic in range.
+        if r.magnitudeExceeds(1_000_000_000_000_000) { return bad(shown + " (too large)") }
+        return .success(.number(r))
     }
 }
 

@@ -161,3 +161,32 @@ extension Rational {
         return r.den == 1 ? String(r.num) : "\(r.num)/\(r.den)"
     }
 }
+
+extension Words {
+    /// The arithmetic behind a saving, from the trace: `36,000.00 × 28/73 = 13,808.22`.
+    public func arithmetic(_ r: RuleResult) -> String {
+        let rule = policy.rules[r.rule]
+        guard r.status == .eligible || r.status == .superseded, rule.kind != .informational else { return "" }
+        func side(_ pick: (PieceTrace) -> Interval?, _ total: Int128?) -> String {
+            var terms: [String] = []
+            for p in r.pieces where p.holds == .yes {
+                guard let v = pick(p)?.point else { continue }
+                let annual = v.roundedToFen().map { Money.format(fen: $0) } ?? v.description
+                terms.append(p.weight == .one ? annual : "\(annual) × \(p.weight.fractionText)")
+            }
+            var s = terms.joined(separator: " + ")
+            if let cap = r.capAmount, let c = cap.roundedToFen() {
+                s = "min(\(s), " + t("上限 ", "cap ") + Money.format(fen: c) + ")"
+            }
+            return s + " = " + (total.map { Money.format(fen: $0) } ?? "?")
+        }
+        if rule.isRange {
+            return t("低：", "low: ") + side({ $0.low }, r.low) + t("；高：", "; high: ") + side({ $0.high }, r.high)
+        }
+        var s = side({ $0.low }, r.low)
+        if rule.kind == .liquidity, let a = r.amount {
+            s = t("退还/缓缴 ", "amount ") + Money.format(fen: a) + t("；融资成本 ", "; financing value ") + s
+        }
+        return s
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// One record read from a population file: a profile, or a row rejected with its reason (never dropped).
+public enum SourceRecord: Sendable {
+    case profile(Profile)
+    case rejected(line: Int, reason: String)
+}
+
+/// A streamed reader of profiles (CSV, NDJSON or a JSON array). File-level problems (unreadable file,
+/// unknown column, broken quoting) throw; row-level problems come back as `.rejected`.
+public protocol ProfileSource {
+    mutating func next() throws(Diagnostics) -> SourceRecord?
+}
+
+/// The format of a population file, from `--input-format` or the file's extension.
+public enum PopulationFormat: String, Sendable {
+    case csv, ndjson, json
+
+    public static func guess(_ path: String) -> PopulationFormat {
+        let l = path.lowercased()
+        if l.hasSuffix(".ndjson") || l.hasSuffix(".jsonl") { return .ndjson }
+        if l.hasSuffix(".json") { return .json }
+        return .csv
+    }
+}
+
+/// Opens a population file as a profile source.
+public func openProfiles(_ path: String, format: PopulationFormat, encoding: TextEncodingChoice, schema: Schema) throws(Diagnostics) -> any ProfileSource {
+    switch format {
+    case .csv: return try CSVProfileSource(path: path, encoding: encoding, schema: schema)
+    case .ndjson: return try NDJSONProfileSource(path: path, schema: schema)
+    case .json: return try JSONArrayProfileSource(path: path, schema: schema)
+    }
+}
+
+/// Profiles from a CSV file with a header row.
+public struct CSVProfileSource: ProfileSource {
+    let reader: CSVReader
+    let mapper: CSVProfileMapper?
+    let file: String
+
+    public init(path: String, encoding: TextEncodingChoice, schema: Schema) throws(Diagnostics) {
+        file = path == "-" ? "<stdin>" : path
+        do {
+            reader = try CSVReader(path: path, encoding: encoding)
+            if let header = try reader.next() {
+                mapper = try CSVProfileMapper(schema: schema, header: try header.strings(), file: file)
+            } else {
+                mapper = nil
+            }
+        } catch let e as CSVError {
+            throw Diagnostics([Diagnostic(file, e.description)])
+        } catch let d as Diagnostics {
+            throw d
+        } catch {
+            throw Diagnostics([Diagnostic(file, "\(error)")])
+        }
+    }
+
+    public mutating func next() throws(Diagnostics) -> SourceRecord? {
+        guard let mapper else { return nil }
+        let row: CSVRow?
+        do { row = try reader.next() } catch { throw Diagnostics([Diagnostic(file, error.description)]) }
+        guard let row else { return nil }
+        switch mapper.profile(row, file: file) {
+        case .success(let p): return .profile(p)
+        case .failure(let d): return .rejected(line: row.line, reason: d.items.map(\.description).joined(separator: "; "))
+        }
+    }
+}
+
+/// Reads a file line by line in large chunks (NDJSON).
+final class LineReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+    private(set) var line = 0
+
+    init(path: String) throws(Diagnostics) {
+        if path == "-" { handle = FileHandle.standardInput; return }
+        guard let h = FileHandle(forReadingAtPath: path) else { throw Diagnostics([Diagnostic(path, "cannot open the file")]) }
+        handle = h
+    }
+
+    /// The next line without its terminator, or nil at the end.
+    func next() -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+                let s = buffer[start..<end]
+                start = nl + 1
+                line += 1
+                return s
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let s = buffer[start...]
+                start = buffer.count
+                line += 1
+                return s
+            }
+            if start > 0 { buffer.removeFirst(start); start = 0 }
+            let d = handle.readData(ofLength: 1 << 20)
+            if d.isEmpty { eof = true } else { buffer.append(contentsOf: d) }
+        }
+    }
+}
+
+/// Profiles from NDJSON: one profile object a line.
+public struct NDJSONProfileSource: ProfileSource {
+    let lines: LineReader
+    let reader: ProfileReader
+    let file: String
+
+    public init(path: String, schema: Schema) throws(Diagnostics) {
+        lines = try LineReader(path: path)
+        reader = ProfileReader(schema: schema)
+        file = path == "-" ? "<stdin>" : path
+    }
+
+    public mutating func next() throws(Diagnostics) -> SourceRecord? {
+        while let l = lines.next() {
+            if l.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let n = lines.line
+            let node: JSONNode
+            do { node = try JSONParser.parse(Array(l)) } catch {
+                return .rejected(line: n, reason: "\(file):\(n):\(error.column): \(error.message)")
+            }
+            switch reader.read(node, origin: "\(file):\(n)") {
+            case .success(let p): return .profile(p)
+            case .failure(let d): return .rejected(line: n, reason: d.items.map { Self.relocate($0, n) }.joined(separator: "; "))
+            }
+        }
+        return nil
+    }
+
+    /// A JSON-line diagnostic says line 1 of the object; name the file's line instead.
+    static func relocate(_ d: Diagnostic, _ line: Int) -> String {
+        var d = d
+        let parts = d.location.split(separator: ":")
+        if parts.count >= 4 { d.location = parts.dropLast(2).joined(separator: ":") + ":\(parts[parts.count - 1])" }
+        return d.description
+    }
+}
+
+/// Profiles from a JSON file holding one profile object or an array of them.
+public struct JSONArrayProfileSource: ProfileSource {
+    var items: [JSONNode]
+    var index = 0
+    let reader: ProfileReader
+    let file: String
+
+    public init(path: String, schema: Schema) throws(Diagnostics) {
+        let root = try InputFile.json(path)
+        items = root.arrayItems ?? [root]
+        reader = ProfileReader(schema: schema)
+        file = path
+    }
+
+    public mutating func next() throws(Diagnostics) -> SourceRecord? {
+        guard index < items.count else { return nil }
+        let n = items[index]
+        index += 1
+        switch reader.read(n, origin: file) {
+        case .success(let p): return .profile(p)
+        case .failure(let d): return .rejected(line: n.line, reason: d.description)
+        }
+    }
+}
