@@ -1,0 +1,144 @@
+import Foundation
+import JianfuCore
+
+func writeFile(_ path: String, _ text: String) -> Bool {
+    if path == "-" { printOut(text); return true }
+    do { try text.write(toFile: path, atomically: true, encoding: .utf8); return true } catch {
+        printErr("jianfu: cannot write \(path): \(error.localizedDescription)")
+        return false
+    }
+}
+
+func runSimulate(_ o: Options) -> Int32 {
+    guard o.positional.count == 1 else { printErr("jianfu simulate: expected one population file (or - for standard input)\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    let (yok, year) = parseYear(o)
+    guard yok else { return Exit.usage }
+    let format = o.value("--format") ?? "text"
+    guard ["text", "json", "csv"].contains(format) else { printErr("jianfu simulate: --format takes text, json or csv"); return Exit.usage }
+    let encoding: TextEncodingChoice
+    switch o.value("--encoding") ?? "auto" {
+    case "auto": encoding = .auto
+    case "utf8", "utf-8": encoding = .utf8
+    case "gb18030", "gbk": encoding = .gb18030
+    case let e: printErr("jianfu simulate: --encoding takes auto, utf8 or gb18030, got '\(e)'"); return Exit.usage
+    }
+    let path = o.positional[0]
+    let inputFormat: PopulationFormat
+    if let f = o.value("--input-format") {
+        guard let pf = PopulationFormat(rawValue: f) else { printErr("jianfu simulate: --input-format takes csv, ndjson or json"); return Exit.usage }
+        inputFormat = pf
+    } else { inputFormat = PopulationFormat.guess(path) }
+    var compareYear: Int?
+    if let cy = o.value("--compare-year") {
+        guard let y = Int(cy), (1900...2200).contains(y) else { printErr("jianfu simulate: --compare-year takes a year"); return Exit.usage }
+        guard year != nil else { printErr("jianfu simulate: --compare-year needs --year (year A)"); return Exit.usage }
+        compareYear = y
+    }
+    let compare = o.flags.contains("--compare")
+    if compare && o.value("--reform") == nil { printErr("jianfu simulate: --compare compares the baseline with --reform FILE; give one"); return Exit.usage }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    let policy = engine.policy
+    var scenarios: [Scenario] = []
+    let yearLabel = year.map(String.init) ?? "profile year"
+    if let rpath = o.value("--reform") {
+        let reform: Reform
+        do { reform = try Reform.load(path: rpath, policy: policy) } catch { printErr(error.description); return Exit.failure }
+        let reformed = Scenario(label: "\(reform.name) (\(yearLabel))", engine: Engine(policy: reform.apply(to: policy)), year: year,
+                                disabled: Set(reform.disabledRules.compactMap { policy.ruleIndex($0) }), reformHash: reform.hash)
+        if compare { scenarios.append(Scenario(label: "baseline (\(yearLabel))", engine: engine, year: year)) }
+        scenarios.append(reformed)
+    } else {
+        scenarios.append(Scenario(label: "baseline (\(yearLabel))", engine: engine, year: year))
+    }
+    if let cy = compareYear { scenarios.append(Scenario(label: "\(scenarios[0].label.split(separator: " ").first ?? "baseline") (\(cy))", engine: scenarios[0].engine, year: cy, disabled: scenarios[0].disabled, reformHash: scenarios[0].reformHash)) }
+
+    var rejectsText = ""
+    var rejectCount = 0
+    let rejectsPath = o.value("--rejects")
+    let sim = Simulator(scenarios: scenarios)
+    let interactive = isatty(2) == 1
+    let started = Date()
+    if interactive {
+        sim.progress = { read, rejected in
+            let secs = Date().timeIntervalSince(started)
+            let rate = secs > 0 ? Int(Double(read) / secs) : 0
+            FileHandle.standardError.write("\r\(read) rows, \(rejected) rejected, \(rate) rows/s   ".data(using: .utf8) ?? Data())
+        }
+    }
+    let aggregates: [Aggregate]
+    do {
+        var source = try openProfiles(path, format: inputFormat, encoding: encoding, schema: policy.schema)
+        aggregates = try sim.run(&source) { line, reason in
+            rejectCount += 1
+            if rejectsPath != nil { rejectsText += "\(line)\t\(reason.replacingOccurrences(of: "\n", with: " "))\n" }
+        }
+    } catch {
+        if interactive { printErr("") }
+        printErr(error.description); return Exit.failure
+    }
+    if interactive { printErr("") }
+    if let rp = rejectsPath {
+        guard writeFile(rp, "line\treason\n" + rejectsText) else { return Exit.failure }
+    } else if rejectCount > 0 {
+        printErr("jianfu simulate: \(rejectCount) rows rejected (use --rejects FILE for the line numbers and reasons)")
+    }
+    if let pp = o.value("--partial") {
+        let partial = Partial(rulePack: policy.hash, scenarios: scenarios.map(\.descriptor), ruleIDs: policy.rules.map(\.id), aggregates: aggregates)
+        guard writeFile(pp, partial.encoded()) else { return Exit.failure }
+        if pp == "-" { return Exit.ok }
+    }
+    return emitSimulation(policy: policy, labels: scenarios.map(\.label), aggregates: aggregates, format: format, html: o.value("--html"), lang: lang)
+}
+
+func emitSimulation(policy: PolicySet, labels: [String], aggregates: [Aggregate], format: String, html: String?, lang: Lang) -> Int32 {
+    let report = SimulationReport(policy: policy, labels: labels, aggregates: aggregates, lang: lang)
+    if let h = html { guard writeFile(h, SimulationHTML(report: report).render()) else { return Exit.failure } }
+    switch format {
+    case "json": printOut(report.json())
+    case "csv": printOut(report.csv())
+    default: printOut(report.text())
+    }
+    return Exit.ok
+}
+
+func runMerge(_ o: Options) -> Int32 {
+    guard !o.positional.isEmpty else { printErr("jianfu merge: expected partial files\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    let format = o.value("--format") ?? "text"
+    guard ["text", "json", "csv"].contains(format) else { printErr("jianfu merge: --format takes text, json or csv"); return Exit.usage }
+    var parts: [(Partial, String)] = []
+    for path in o.positional {
+        do { parts.append((try Partial.decode(try InputFile.bytes(path), file: path), path)) } catch {
+            printErr(error.description); return Exit.failure
+        }
+    }
+    let merged: Partial
+    do { merged = try Partial.merge(parts) } catch { printErr(error.description); return Exit.failure }
+    if let out = o.value("--partial") {
+        guard writeFile(out, merged.encoded()) else { return Exit.failure }
+        if out == "-" { return Exit.ok }
+    }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    guard engine.policy.hash == merged.rulePack else {
+        printErr("jianfu merge: the partials were made with rule pack \(merged.rulePack), but \(engine.policy.directory) is \(engine.policy.hash); report with the same policy folder (--policies)")
+        return Exit.failure
+    }
+    return emitSimulation(policy: engine.policy, labels: merged.scenarios, aggregates: merged.aggregates, format: format, html: o.value("--html"), lang: lang)
+}
+
+func runGenerate(_ o: Options) -> Int32 {
+    guard o.positional.count == 1, let n = Int(o.positional[0]), n >= 0, n <= 1_000_000_000 else {
+        printErr("jianfu generate-population: expected a row count N\n\nUsage: \(o.usage)"); return Exit.usage
+    }
+    guard let seedText = o.value("--seed"), let seed = UInt64(seedText) else { printErr("jianfu generate-population: --seed S is required (a whole number)"); return Exit.usage }
+    let (yok, year) = parseYear(o)
+    guard yok else { return Exit.usage }
+    guard let format = PopulationGenerator.Format(rawValue: o.value("--format") ?? "csv") else {
+        printErr("jianfu generate-population: --format takes csv or ndjson"); return Exit.usage
+    }
+    var g = PopulationGenerator(count: n, seed: seed, year: year ?? 2017)
+    let out = FileHandle.standardOutput
+    g.write(format) { out.write($0.data(using: .utf8) ?? Data()) }
+    return Exit.ok
+}
