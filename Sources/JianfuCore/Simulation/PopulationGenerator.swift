@@ -112,7 +112,7 @@ public struct PopulationGenerator {
         add(r.chance(0.02) ? Self.money(r.logNormal(median: 5_000_000, sigma: 0.8)) : "0")
         if section == "C" && r.chance(0.05) {
             add("\(r.int(2013...2018))-\(format2(r.int(1...12)))-01"); add(Self.money(r.logNormal(median: 300_000, sigma: 0.5))); add(r.chance(0.8) ? "true" : "false")
-        } else { add(nil); add(nil); add(nil) }
+        } else { add(nil); add(nil); add(r.chance(0.9) ? "false" : nil) }
         add(r.chance(0.05) ? Self.money(r.pick([(100_000.0, 0.5), (300_000.0, 0.3), (500_000.0, 0.2)])) : "0")
         let difficulty = r.chance(0.04)
         add(difficulty ? Self.money(r.logNormal(median: 400_000, sigma: 0.6)) : "0"); add(difficulty ? "true" : "false"); add(difficulty && r.chance(0.7) ? "true" : "false")
