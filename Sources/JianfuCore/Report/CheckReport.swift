@@ -14,7 +14,20 @@ public struct CheckReport {
     private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
 
     /// Rules in report order for one status.
-    func rules(_ status: RuleStatus) -> [RuleResult] { result.results.filter { $0.status == status } }
+    func rules(_ status: RuleStatus) -> [RuleResult] {
+        let rs = result.results.filter { $0.status == status }
+        // Largest savings first: what matters most to the enterprise comes first.
+        if status == .eligible || status == .superseded {
+            return rs.filter { policy.rules[$0.rule].kind != .informational }.sorted { ($0.high ?? 0) > ($1.high ?? 0) }
+        }
+        if status == .undetermined { return rs.sorted { ($0.possibleHigh ?? Int128.max) > ($1.possibleHigh ?? Int128.max) } }
+        return rs
+    }
+
+    /// Eligible rules whose text sets no amount.
+    func informational() -> [RuleResult] {
+        result.results.filter { $0.status == .eligible && policy.rules[$0.rule].kind == .informational }
+    }
 
     public func amountText(_ r: RuleResult) -> String {
         guard let l = r.low, let h = r.high else { return "—" }
@@ -39,7 +52,7 @@ public struct CheckReport {
         let tot = result.totals
         out.append(t("预计年度减负合计：", "Estimated annual saving: ") + totalText(tot.low, tot.high))
         if tot.undetermined > 0 {
-            out.append(t("　另有 \(tot.undetermined) 条规则待确定，合计为下限。", "  \(tot.undetermined) rules undetermined: the total is a lower bound."))
+            out.append(t("　另有 \(tot.undetermined) 条规则待确定，合计为下限。", "  \(tot.undetermined) rule(s) undetermined: the total is a lower bound."))
         }
         if tot.liquidity > 0 {
             out.append(t("　退还/缓缴资金（流动性，不计入减负）：\(Money.format(fen: tot.liquidity)) 元",
@@ -50,7 +63,7 @@ public struct CheckReport {
         for c in policy.catalog.categories {
             guard let v = tot.byCategory[c.id] else { continue }
             let amount = v.low == v.high ? Money.format(fen: v.low) : Money.format(fen: v.low) + " – " + Money.format(fen: v.high)
-            out.append("  " + TextWidth.padRight(c.text(words.lang), 14) + TextWidth.padLeft(amount, 30))
+            out.append("  " + TextWidth.padRight(c.text(words.lang), 24) + TextWidth.padLeft(amount, 30))
         }
         let sections: [(RuleStatus, String, String)] = [
             (.eligible, "一、可享受的政策", "1. Eligible reliefs"),
@@ -61,10 +74,21 @@ public struct CheckReport {
         ]
         for (status, zh, en) in sections {
             let rs = rules(status)
-            guard !rs.isEmpty else { continue }
-            out.append("")
-            out.append(t(zh, en) + t("（\(rs.count)）", " (\(rs.count))"))
-            for r in rs { out += ruleLines(r) }
+            if !rs.isEmpty {
+                out.append("")
+                out.append(t(zh, en) + t("（\(rs.count)）", " (\(rs.count))"))
+                for r in rs { out += ruleLines(r) }
+            }
+            if status == .eligible {
+                let info = informational()
+                guard !info.isEmpty else { continue }
+                out.append("")
+                out.append(t("　另可享受（原文未规定金额，不作估算）（\(info.count)）", "   Also applies (the text sets no amount) (\(info.count))"))
+                for r in info {
+                    let rule = policy.rules[r.rule]
+                    out.append("  " + TextWidth.padRight(rule.id, 34) + " " + rule.title(words.lang) + "  [" + words.citation(rule) + "]")
+                }
+            }
         }
         out.append("")
         out.append(footer())

@@ -67,11 +67,11 @@ public struct Explanation {
         if let g = rule.group { out.append(t("互斥组：", "Exclusive group: ") + policy.catalog.groupText(g)(words.lang)) }
         if let note = rule.note { out.append(t("解读说明：", "Reading: ") + note) }
         out.append("")
-        out.append(t("评价年度 ", "Year ") + String(result.year) + "：" + words.status(r.status))
+        out.append(t("评价年度 ", "Year ") + String(result.year) + t("：", ": ") + words.status(r.status))
         for (k, piece) in r.pieces.enumerated() {
             out.append("")
             let days = piece.range.dayCount
-            out.append(t("期间 \(k + 1)：", "Piece \(k + 1): ") + "\(piece.range.start) – \(piece.range.lastDay)（\(days) " + t("天", "days") + "），" + t("权重 ", "weight ") + piece.weight.fractionText)
+            out.append(t("期间 \(k + 1)：", "Piece \(k + 1): ") + "\(piece.range.start) – \(piece.range.lastDay)" + t("（\(days) 天），权重 ", " (\(days) days), weight ") + weightText(piece))
             for p in piece.params {
                 let param = policy.parameters[p.slot]
                 let v = param.unit == .rate ? Rational.percentText(p.value) : p.value.description
@@ -90,15 +90,16 @@ public struct Explanation {
             }
             if piece.holds != .no, let low = rule.savingLow {
                 let label = rule.isRange ? t("年度减负（低）", "annual saving (low)") : t("年度减负", "annual saving")
-                out.append("    \(label) = \(low.text) = \(Render.text(low.expr, look)) = \(interval(piece.low, money: false))")
+                out.append("    \(label) = \(low.text) = \(Render.text(low.expr, look)) = \(interval(piece.low, money: true))")
                 if rule.isRange, let high = rule.savingHigh {
-                    out.append("    " + t("年度减负（高）", "annual saving (high)") + " = \(high.text) = \(Render.text(high.expr, look)) = \(interval(piece.high, money: false))")
+                    out.append("    " + t("年度减负（高）", "annual saving (high)") + " = \(high.text) = \(Render.text(high.expr, look)) = \(interval(piece.high, money: true))")
                 }
                 if let a = rule.amount {
-                    out.append("    " + t("金额", "amount") + " = \(a.text) = \(Render.text(a.expr, look)) = \(interval(piece.amount, money: false))")
+                    out.append("    " + t("金额", "amount") + " = \(a.text) = \(Render.text(a.expr, look)) = \(interval(piece.amount, money: true))")
                 }
-                if let l = piece.low, let p = l.point, let part = p.multiplied(by: piece.weight) {
-                    out.append("    " + t("本期：", "this piece: ") + "\(p.description) × \(piece.weight.fractionText) = \(part.description)")
+                for (label, iv) in [(t("本期", "this piece"), piece.low), (t("本期（高）", "this piece (high)"), rule.isRange ? piece.high : nil)] {
+                    guard let p = iv?.point, let part = p.multiplied(by: piece.weight) else { continue }
+                    out.append("    \(label): \(money(p)) × \(weightText(piece)) = \(part.description)")
                 }
             } else if piece.holds == .no {
                 out.append("    " + t("本期条件不满足，不计", "conditions fail on this piece: nothing counted"))
@@ -115,11 +116,22 @@ public struct Explanation {
             }
         default: break
         }
-        out.append(words.status(r.status) + "：" + words.reason(r, profile, year: result.year))
+        out.append(words.status(r.status) + t("：", ": ") + words.reason(r, profile, year: result.year))
         for a in words.assumptions(r) { out.append(t("说明：", "Note: ") + a) }
         out.append("")
         out.append(t("规则包 sha256:", "rule pack sha256:") + policy.hash + "  jianfu " + JianfuVersion.string)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    func money(_ r: Rational) -> String { r.roundedToFen().map { Money.format(fen: $0) } ?? r.description }
+
+    /// `140/365` for days (not reduced, so the days are visible), `8/12` for months.
+    func weightText(_ p: PieceTrace) -> String {
+        switch rule.proration {
+        case .days: return "\(p.range.intersection(DayRange.year(p.range.start.year) ?? p.range).dayCount)/\(Day.isLeap(p.range.start.year) ? 366 : 365)"
+        case .months: return ((p.weight.multiplied(by: Rational(12)) ?? p.weight).fractionText) + "/12"
+        case .none: return "1"
+        }
     }
 
     func fieldOrMissing(_ name: String) -> String {

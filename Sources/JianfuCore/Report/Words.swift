@@ -97,7 +97,7 @@ public struct Words: Sendable {
             let held = rule.conditions.map { $0.text(lang) }
             if !held.isEmpty { parts.append(t("符合：", "meets: ") + held.joined(separator: t("；", "; "))) }
             if let s = result.share, s != .one, rule.proration != .none {
-                parts.append(t("按年度内适用比例 \(s.reduced().fractionText) 计", "prorated by \(s.reduced().fractionText) of the year"))
+                parts.append(shareText(result, s))
             }
             if rule.kind == .informational { parts.append(t("原文未规定金额，不作估算", "the text sets no amount; none is estimated")) }
             if parts.isEmpty { parts.append(t("适用范围内，且在有效期内", "in scope and in force")) }
@@ -141,6 +141,27 @@ public struct Words: Sendable {
         }
     }
 
+
+    /// `按 275/365 天计（2017-04-01 – 2017-12-31）`: the part of the year the rule covered.
+    func shareText(_ r: RuleResult, _ share: Rational) -> String {
+        let rule = policy.rules[r.rule]
+        let held = r.pieces.filter { $0.holds == .yes }
+        guard let first = held.first, let last = held.last else {
+            return t("按年度内适用比例 \(share.fractionText) 计", "prorated by \(share.fractionText) of the year")
+        }
+        let span = "\(first.range.start) – \(last.range.lastDay)"
+        switch rule.proration {
+        case .days:
+            let days = held.reduce(0) { $0 + $1.range.dayCount }
+            let yearDays = Day.isLeap(first.range.start.year) ? 366 : 365
+            return t("按 \(days)/\(yearDays) 天计（\(span)）", "prorated \(days)/\(yearDays) days (\(span))")
+        case .months:
+            let months = (share.multiplied(by: Rational(12)) ?? share).fractionText
+            return t("按 \(months)/12 个月计（\(span)）", "prorated \(months)/12 months (\(span))")
+        case .none:
+            return ""
+        }
+    }
 
     /// Assumptions stated with a result: the rule's own and the defaults used.
     public func assumptions(_ result: RuleResult) -> [String] {
