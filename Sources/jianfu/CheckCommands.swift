@@ -1,3 +1,4 @@
+import Foundation
 import JianfuCore
 
 func runCheck(_ o: Options) -> Int32 {
@@ -22,7 +23,7 @@ func runCheck(_ o: Options) -> Int32 {
     guard let result = engine.check(profile, year: year, trace: true) else {
         printErr("jianfu check: year \(year) is out of range"); return Exit.failure
     }
-    let report = CheckReport(policy: engine.policy, profile: profile, result: result, lang: lang)
+    let report = CheckReport(engine: engine, profile: profile, result: result, lang: lang)
     printOut(format == "json" ? report.json() : report.text())
     return Exit.ok
 }
@@ -87,4 +88,35 @@ func runPolicies(_ o: Options) -> Int32 {
         printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash"]))
         return Exit.usage
     }
+}
+
+func runAsk(_ o: Options) -> Int32 {
+    guard o.positional.count == 1 else { printErr("jianfu ask: expected one profile file\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    let (yok, yearOverride) = parseYear(o)
+    guard yok else { return Exit.usage }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    let profile: Profile
+    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
+        printErr(error.description); return Exit.failure
+    }
+    guard let year = engine.year(of: profile, override: yearOverride) else {
+        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given"); return Exit.failure
+    }
+    // Scripted answers are echoed so the transcript reads like a terminal session.
+    let echo = isatty(0) == 0
+    var session = AskSession(engine: engine, profile: profile, year: year, lang: lang, readLine: {
+        let line = Swift.readLine()
+        if echo, let line { printOut(line + "\n") }
+        return line
+    },
+                             write: { printOut($0) })
+    guard let result = session.run() else { return Exit.failure }
+    let report = CheckReport(engine: engine, profile: session.profile, result: result, lang: lang)
+    printOut(report.text())
+    if let out = o.value("--out") {
+        guard writeFile(out, ProfileWriter.json(session.profile, schema: engine.policy.schema)) else { return Exit.failure }
+        printErr("jianfu ask: the completed profile is in \(out)")
+    }
+    return Exit.ok
 }

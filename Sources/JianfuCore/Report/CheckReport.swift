@@ -6,9 +6,20 @@ public struct CheckReport {
     public let result: CheckResult
     public let words: Words
 
+    /// Deciding questions and near misses, when the caller computed them.
+    public var questions: [Question] = []
+    public var nearMisses: [NearMiss] = []
+
     public init(policy: PolicySet, profile: Profile, result: CheckResult, lang: Lang) {
         self.policy = policy; self.profile = profile; self.result = result
         words = Words(policy: policy, lang: lang)
+    }
+
+    /// The report with deciding questions and near misses computed by `engine`.
+    public init(engine: Engine, profile: Profile, result: CheckResult, lang: Lang) {
+        self.init(policy: engine.policy, profile: profile, result: result, lang: lang)
+        questions = engine.questions(profile, result)
+        nearMisses = engine.nearMisses(profile, result: result).filter { $0.high > 0 }
     }
 
     private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
@@ -78,6 +89,19 @@ public struct CheckReport {
                 out.append("")
                 out.append(t(zh, en) + t("（\(rs.count)）", " (\(rs.count))"))
                 for r in rs { out += ruleLines(r) }
+            }
+            if status == .undetermined && !questions.isEmpty {
+                out.append("")
+                out.append(t("　请先补充（按可决定的金额排序）：", "   Facts to provide first (by the money they decide):"))
+                for (i, q) in questions.prefix(8).enumerated() {
+                    out.append("  \(i + 1). " + words.fieldTitle(q.field) + t("：", ": ") + words.why(q))
+                }
+                if questions.count > 8 { out.append(t("  …另有 \(questions.count - 8) 项（见 --format json 或 jianfu ask）", "  … \(questions.count - 8) more (see --format json or jianfu ask)")) }
+            }
+            if status == .ineligible && !nearMisses.isEmpty {
+                out.append("")
+                out.append(t("　差一点就符合：", "   Near misses:"))
+                for m in nearMisses { out.append("  " + words.nearMiss(m)) }
             }
             if status == .eligible {
                 let info = informational()
@@ -168,6 +192,32 @@ public struct CheckReport {
         w.endObject()
         w.beginArray("rules")
         for r in result.results { writeRule(r, into: &w) }
+        w.endArray()
+        w.beginArray("questions")
+        for q in questions {
+            w.beginObject()
+            w.string("field", policy.schema.fields[q.field].name)
+            w.string("label", policy.schema.fields[q.field].label(words.lang))
+            w.strings("rules", q.rules.map { policy.rules[$0].id })
+            w.money("at_stake", fen: q.atStake)
+            w.bool("unbounded", q.unbounded)
+            w.string("why", words.why(q))
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("near_misses")
+        for m in nearMisses {
+            w.beginObject()
+            w.string("rule", policy.rules[m.rule].id)
+            w.string("field", policy.schema.fields[m.field].name)
+            w.raw("from", m.from.description)
+            w.raw("to", m.to.description)
+            w.bool("bound_excluded", m.strict)
+            w.money("saving_low", fen: m.low)
+            w.money("saving_high", fen: m.high)
+            w.string("text", words.nearMiss(m))
+            w.endObject()
+        }
         w.endArray()
         w.endObject()
     }

@@ -211,3 +211,41 @@ extension Words {
         return s
     }
 }
+
+extension Words {
+    /// `land_use_tax（城镇土地使用税，元）`.
+    public func fieldTitle(_ slot: Int) -> String {
+        let f = policy.schema.fields[slot]
+        return "\(f.name)（\(f.label(lang))\(f.unit.map { "，" + $0 } ?? "")）"
+    }
+
+    /// Why a question is asked: the rules it decides and the money at stake.
+    public func why(_ q: Question) -> String {
+        let ids = q.rules.map { policy.rules[$0].id }
+        let list = ids.prefix(4).joined(separator: t("、", ", ")) + (ids.count > 4 ? t(" 等", " …") : "")
+        let stake: String
+        if q.unbounded, let p = q.proportion, p > .zero {
+            let pct = Rational.decimalString(p.multiplied(by: Rational(100)) ?? p, scale: 2)
+            stake = t("本年度约为其 \(pct)%", "worth about \(pct)% of it this year")
+        } else if q.unbounded { stake = t("金额随答案而定", "the amount depends on the answer") }
+        else if q.atStake > 0 { stake = t("涉及金额至多 ", "worth up to ") + Money.format(fen: q.atStake) + t(" 元", " yuan") }
+        else { stake = t("决定是否适用", "decides whether they apply") }
+        return t("决定 \(ids.count) 条规则（\(list)），\(stake)", "decides \(ids.count) rule(s) (\(list)); \(stake)")
+    }
+
+    /// `tax_per_mu 135,000.00 → 150,000.00 (ratio 0.45 → 0.5): 52-7-1-…, 34,520.55 – 69,041.10`.
+    public func nearMiss(_ m: NearMiss) -> String {
+        let spec = policy.schema.fields[m.field]
+        func show(_ r: Rational) -> String { FieldValue.number(r).display(spec) }
+        var s = "\(spec.name) \(show(m.from)) → "
+        if m.strict {
+            s += (m.to < m.from ? t("低于 ", "below ") : t("高于 ", "above ")) + show(m.to) + t("（不含）", " (excluded)")
+        } else {
+            s += show(m.to)
+        }
+        if let c = m.compared { s += "（\(c.name) \(Rational.percentText(c.from)) → \(Rational.percentText(c.to))）" }
+        let rule = policy.rules[m.rule]
+        let amount = m.low == m.high ? Money.format(fen: m.low) : Money.format(fen: m.low) + " – " + Money.format(fen: m.high)
+        return s + t("：", ": ") + rule.id + t("，可减 ", ", saving ") + amount + t(" 元", " yuan")
+    }
+}

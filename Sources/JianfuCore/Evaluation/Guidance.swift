@@ -1,0 +1,184 @@
+/// A fact worth asking for: the undetermined rules it helps decide and the money at stake.
+public struct Question: Sendable {
+    public var field: Int
+    public var rules: [Int]
+    /// Sum of the bounded "up to" amounts of those rules, in fen.
+    public var atStake: Int128
+    /// Some rule's amount grows with the answer without a bound the engine can state.
+    public var unbounded: Bool
+    /// When the saving is proportional to the answer: the share of the answer it is worth this year (high end).
+    public var proportion: Rational?
+}
+
+/// The smallest change of one fact that would make an ineligible rule eligible.
+public struct NearMiss: Sendable {
+    public var rule: Int
+    public var condition: Int
+    public var field: Int
+    public var from: Rational
+    /// The value to reach; with `strict`, the bound itself is excluded ("below 200%").
+    public var to: Rational
+    public var strict: Bool
+    /// The compared value before and at the change (e.g. the 亩产 ratio), when it is not the fact itself.
+    public var compared: (name: String, from: Rational, to: Rational)?
+    public var low: Int128
+    public var high: Int128
+}
+
+extension Engine {
+    /// The facts that would settle the most money among the undetermined rules, largest first.
+    public func questions(_ profile: Profile, _ result: CheckResult) -> [Question] {
+        var byField: [Int: Question] = [:]
+        for r in result.results where r.status == .undetermined {
+            let fields = Set(r.missing.map { Int($0.field) })
+            for f in fields {
+                var q = byField[f] ?? Question(field: f, rules: [], atStake: 0, unbounded: false)
+                q.rules.append(r.rule)
+                if let h = r.possibleHigh { q.atStake += h } else {
+                    q.unbounded = true
+                    if fields.count == 1, let p = proportion(profile, result.year, r.rule, f) {
+                        q.proportion = (q.proportion ?? .zero).adding(p)
+                    }
+                }
+                byField[f] = q
+            }
+        }
+        return byField.values.sorted {
+            if $0.unbounded != $1.unbounded { return $0.unbounded }
+            if $0.atStake != $1.atStake { return $0.atStake > $1.atStake }
+            if $0.rules.count != $1.rules.count { return $0.rules.count > $1.rules.count }
+            if ($0.proportion ?? .zero) != ($1.proportion ?? .zero) { return ($0.proportion ?? .zero) > ($1.proportion ?? .zero) }
+            return $0.field < $1.field
+        }
+    }
+
+    /// How much of an amount field a rule's saving is worth (high end, this year), when it is proportional.
+    func proportion(_ profile: Profile, _ year: Int, _ rule: Int, _ field: Int) -> Rational? {
+        guard policy.schema.fields[field].kind == .money else { return nil }
+        let probe = Rational(1_000_000)
+        var a = profile, b = profile
+        a.values[field] = .number(.zero)
+        b.values[field] = .number(probe)
+        guard let ra = check(a, year: year)?.results[rule], let rb = check(b, year: year)?.results[rule],
+              rb.status == .eligible || rb.status == .superseded, let hb = rb.high else { return nil }
+        let ha = ra.status == .eligible || ra.status == .superseded ? (ra.high ?? 0) : 0
+        return Rational(hb - ha, 100_000_000)
+    }
+
+    /// For each rule that fails on exactly one comparison of one actionable fact with a bound, the smallest
+    /// change of that fact that qualifies, checked by evaluating the rule again with the changed fact.
+    public func nearMisses(_ profile: Profile, result: CheckResult) -> [NearMiss] {
+        guard let plan = plan(result.year) else { return [] }
+        let ev = RuleEvaluator(policy: policy, plan: plan)
+        var out: [NearMiss] = []
+        for r in result.results where r.status == .ineligible {
+            guard case .condition(let ci)? = r.failure, let piece = r.pieces.first, piece.scope == .yes,
+                  piece.enterpriseWindow == .yes,
+                  piece.conditions.count == policy.rules[r.rule].conditions.count,
+                  piece.conditions.enumerated().allSatisfy({ $0.offset == ci || $0.element == .yes }) else { continue }
+            if let m = nearMiss(r.rule, ci, profile, ev, result.year) { out.append(m) }
+        }
+        return out.sorted { $0.high > $1.high }
+    }
+
+    private func conjuncts(_ c: Code) -> [Code] {
+        if case .and(let a, let b) = c { return conjuncts(a) + conjuncts(b) }
+        return [c]
+    }
+
+    /// Schema slots a piece of code reads, through `let`s.
+    func fieldsRead(_ c: Code, _ rule: Rule) -> Set<Int> {
+        switch c {
+        case .field(let s), .recordKey(let s, _): return [s]
+        case .local(let l): return l < rule.lets.count ? fieldsRead(rule.lets[l].formula.code, rule) : []
+        case .aggregate(_, let f, _, _): return [f]
+        case .constant, .param, .itemKey, .item, .periodStart, .periodEnd: return []
+        case .negate(let a), .not(let a), .section(let a), .startsWith(let a, _), .dateAdd(let a, _), .member(let a, _):
+            return fieldsRead(a, rule)
+        case .add(let a, let b), .sub(let a, let b), .mul(let a, let b), .div(let a, let b, _), .compare(_, let a, let b),
+             .and(let a, let b), .or(let a, let b), .share(let a, let b):
+            return fieldsRead(a, rule).union(fieldsRead(b, rule))
+        case .choose(let a, let b, let c): return fieldsRead(a, rule).union(fieldsRead(b, rule)).union(fieldsRead(c, rule))
+        case .minimum(let xs), .maximum(let xs): return xs.reduce(into: Set<Int>()) { $0.formUnion(fieldsRead($1, rule)) }
+        }
+    }
+
+    private func nearMiss(_ ri: Int, _ ci: Int, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
+        let rule = policy.rules[ri]
+        let parts = conjuncts(rule.conditions[ci].formula.code)
+        var failing: (CmpOp, Code, Code)?
+        for p in parts {
+            guard let v = ev.valueInFirstPiece(ri, profile, p) else { return nil }
+            if v.tri == .no {
+                guard failing == nil, case .compare(let op, let a, let b) = p else { return nil }
+                failing = (op, a, b)
+            } else if v.tri != .yes { return nil }
+        }
+        guard var (op, fact, bound) = failing else { return nil }
+        var factFields = fieldsRead(fact, rule)
+        if factFields.isEmpty {
+            (fact, bound) = (bound, fact)
+            op = CmpOp.flipped(op)
+            factFields = fieldsRead(fact, rule)
+        }
+        guard factFields.count == 1, let field = factFields.first, fieldsRead(bound, rule).isEmpty else { return nil }
+        let spec = policy.schema.fields[field]
+        guard spec.actionable, [.money, .int, .rate].contains(spec.kind), let f0 = profile.number(field) else { return nil }
+        guard let v0 = ev.valueInFirstPiece(ri, profile, fact)?.interval.point,
+              let b = ev.valueInFirstPiece(ri, profile, bound)?.interval.point else { return nil }
+        var probe = profile
+        let step = spec.kind == .rate ? Rational(1, 100) ?? .one : Rational.one
+        guard let f1 = f0.adding(step) else { return nil }
+        probe.values[field] = .number(f1)
+        guard let v1 = ev.valueInFirstPiece(ri, probe, fact)?.interval.point,
+              let slope = v1.subtracting(v0)?.divided(by: step), !slope.isZero,
+              let delta = b.subtracting(v0)?.divided(by: slope), var target = f0.adding(delta) else { return nil }
+        let strict = op == .lt || op == .gt
+        // The fact moves up when the compared value must rise and the slope is positive (or both reversed).
+        let mustRise = op == .gt || op == .ge
+        let up = mustRise == (slope.signum > 0)
+        let unit: Rational = spec.kind == .int ? .one : spec.kind == .money ? (Rational(1, 100) ?? .one) : (Rational(1, 10_000) ?? .one)
+        // Snap to the field's grain (whole people, fen, basis points) on the qualifying side.
+        if let snapped = Engine.snap(target, unit, up: up) { target = snapped }
+        var trial = target
+        if strict, let s = snapped(target, unit, up: up, strictly: true) { trial = s }
+        if spec.kind == .int, trial < Rational(spec.min ?? 0) { return nil }
+        if !spec.signed, trial.isNegative { return nil }
+        if spec.kind == .rate, trial > .one || trial.isNegative { return nil }
+        probe.values[field] = .number(trial)
+        guard let after = self.check(probe, year: year)?.results[ri],
+              after.status == .eligible || after.status == .superseded, let low = after.low, let high = after.high else { return nil }
+        var compared: (String, Rational, Rational)?
+        if case .local(let l) = fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, fact)?.interval.point {
+            compared = (rule.lets[l].name, v0, strict ? b : vt)
+        }
+        return NearMiss(rule: ri, condition: ci, field: field, from: f0, to: strict ? target : trial, strict: strict,
+                        compared: compared.map { (name: $0.0, from: $0.1, to: $0.2) }, low: low, high: high)
+    }
+
+    static func snap(_ x: Rational, _ unit: Rational, up: Bool) -> Rational? {
+        guard let q = x.divided(by: unit) else { return nil }
+        var n = q.floor()
+        if up && Rational(n) != q { n += 1 }
+        return Rational(n).multiplied(by: unit)
+    }
+
+    private func snapped(_ x: Rational, _ unit: Rational, up: Bool, strictly: Bool) -> Rational? {
+        guard let s = Engine.snap(x, unit, up: up) else { return nil }
+        if s != x { return s }
+        return up ? s.adding(unit) : s.subtracting(unit)
+    }
+}
+
+extension CmpOp {
+    /// The same comparison with its sides swapped.
+    static func flipped(_ op: CmpOp) -> CmpOp {
+        switch op {
+        case .lt: return .gt
+        case .le: return .ge
+        case .gt: return .lt
+        case .ge: return .le
+        case .eq, .ne: return op
+        }
+    }
+}
