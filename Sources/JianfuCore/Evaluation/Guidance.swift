@@ -19,6 +19,8 @@ public struct NearMiss: Sendable {
     /// The value to reach; with `strict`, the bound itself is excluded ("below 200%").
     public var to: Rational
     public var strict: Bool
+    /// Whether the fact must rise (false: fall).
+    public var up: Bool
     /// The compared value before and at the change (e.g. the 亩产 ratio), when it is not the fact itself.
     public var compared: (name: String, from: Rational, to: Rational)?
     public var low: Int128
@@ -105,34 +107,55 @@ extension Engine {
 
     private func nearMiss(_ ri: Int, _ ci: Int, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
         let rule = policy.rules[ri]
-        let parts = conjuncts(rule.conditions[ci].formula.code)
-        var failing: (CmpOp, Code, Code)?
-        for p in parts {
+        var failing: Code?
+        for p in conjuncts(rule.conditions[ci].formula.code) {
             guard let v = ev.valueInFirstPiece(ri, profile, p) else { return nil }
             if v.tri == .no {
-                guard failing == nil, case .compare(let op, let a, let b) = p else { return nil }
-                failing = (op, a, b)
+                guard failing == nil else { return nil }
+                failing = p
             } else if v.tri != .yes { return nil }
         }
-        guard var (op, fact, bound) = failing else { return nil }
-        var factFields = fieldsRead(fact, rule)
-        if factFields.isEmpty {
+        guard let failing else { return nil }
+        // A failing `or` can be mended through any of its comparisons: offer the smallest relative change.
+        var candidates: [Code] = []
+        func collect(_ c: Code) {
+            if case .or(let a, let b) = c { collect(a); collect(b) } else { candidates.append(c) }
+        }
+        collect(failing)
+        var best: (NearMiss, Rational)?
+        for c in candidates {
+            guard case .compare(let op, let a, let b) = c, let m = mend(ri, ci, op, a, b, profile, ev, year) else { continue }
+            let change = (m.to.subtracting(m.from) ?? .zero)
+            let scale = m.from.isZero ? Rational.one : (m.from.isNegative ? m.from.negated() ?? .one : m.from)
+            let rel = (change.isNegative ? change.negated() ?? change : change).divided(by: scale) ?? change
+            if let current = best, rel >= current.1 { continue }
+            best = (m, rel)
+        }
+        return best?.0
+    }
+
+    /// The change of the one actionable fact in `fact op bound` that makes the comparison hold.
+    private func mend(_ ri: Int, _ ci: Int, _ op0: CmpOp, _ a: Code, _ b: Code, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
+        let rule = policy.rules[ri]
+        func actionable(_ c: Code) -> Set<Int> { fieldsRead(c, rule).filter { policy.schema.fields[$0].actionable } }
+        var (op, fact, bound) = (op0, a, b)
+        if actionable(fact).isEmpty {
             (fact, bound) = (bound, fact)
             op = CmpOp.flipped(op)
-            factFields = fieldsRead(fact, rule)
         }
-        guard factFields.count == 1, let field = factFields.first, fieldsRead(bound, rule).isEmpty else { return nil }
+        let factFields = actionable(fact)
+        guard factFields.count == 1, let field = factFields.first, actionable(bound).isEmpty else { return nil }
         let spec = policy.schema.fields[field]
-        guard spec.actionable, [.money, .int, .rate].contains(spec.kind), let f0 = profile.number(field) else { return nil }
+        guard [.money, .int, .rate].contains(spec.kind), let f0 = profile.number(field) else { return nil }
         guard let v0 = ev.valueInFirstPiece(ri, profile, fact)?.interval.point,
-              let b = ev.valueInFirstPiece(ri, profile, bound)?.interval.point else { return nil }
+              let bv = ev.valueInFirstPiece(ri, profile, bound)?.interval.point else { return nil }
         var probe = profile
         let step = spec.kind == .rate ? Rational(1, 100) ?? .one : Rational.one
         guard let f1 = f0.adding(step) else { return nil }
         probe.values[field] = .number(f1)
         guard let v1 = ev.valueInFirstPiece(ri, probe, fact)?.interval.point,
               let slope = v1.subtracting(v0)?.divided(by: step), !slope.isZero,
-              let delta = b.subtracting(v0)?.divided(by: slope), var target = f0.adding(delta) else { return nil }
+              let delta = bv.subtracting(v0)?.divided(by: slope), var target = f0.adding(delta) else { return nil }
         let strict = op == .lt || op == .gt
         // The fact moves up when the compared value must rise and the slope is positive (or both reversed).
         let mustRise = op == .gt || op == .ge
@@ -150,9 +173,9 @@ extension Engine {
               after.status == .eligible || after.status == .superseded, let low = after.low, let high = after.high else { return nil }
         var compared: (String, Rational, Rational)?
         if case .local(let l) = fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, fact)?.interval.point {
-            compared = (rule.lets[l].name, v0, strict ? b : vt)
+            compared = (rule.lets[l].name, v0, strict ? bv : vt)
         }
-        return NearMiss(rule: ri, condition: ci, field: field, from: f0, to: strict ? target : trial, strict: strict,
+        return NearMiss(rule: ri, condition: ci, field: field, from: f0, to: strict ? target : trial, strict: strict, up: up,
                         compared: compared.map { (name: $0.0, from: $0.1, to: $0.2) }, low: low, high: high)
     }
 

@@ -254,6 +254,7 @@ public struct SimulationHTML {
             h += "<p class=\"legend\"><span class=\"sw \(series(i))\"></span>\(e(t("低端", "low end")))<span class=\"sw \(series(i))x\"></span>\(e(t("至高端", "up to the high end")))"
             h += "<span class=\"sw tgt\"></span>\(e(t("目标（每行以各自目标为满格）", "target (each row scaled to its own target)")))</p>\n</figure>\n"
         }
+        if !comparing { h += categoryTable() }
         return h + "</div>\n</section>\n"
     }
 
@@ -274,17 +275,42 @@ public struct SimulationHTML {
         let caption = t("按类别：A 与 B（万元）", "By category: A and B (万元)")
         var h = "<section>\n<h2>\(e(t("按类别比较", "By category, compared")))</h2>\n<div class=\"grid2\">\n<figure>\n<figcaption>\(e(caption))</figcaption>\n"
         h += svgChart(id: "categories", title: caption, rows: rows) + legend() + "</figure>\n"
-        h += "<div class=\"scroll\"><table>\n<caption>\(e(t("按类别差异（元）", "Difference by category (元)")))</caption>\n<thead><tr>"
-        h += "<th scope=\"col\">\(e(t("类别", "Category")))</th><th scope=\"col\" class=\"num\">A</th><th scope=\"col\" class=\"num\">B</th>"
-        h += "<th scope=\"col\" class=\"num\">\(e(t("B − A（高端）", "B − A (high end)")))</th></tr></thead>\n<tbody>\n"
-        for c in cats {
-            let x = a.categories[c.id] ?? Aggregate.Bucket(), y = b.categories[c.id] ?? Aggregate.Bucket()
-            h += "<tr><th scope=\"row\">\(e(c.text(words.lang)))</th><td class=\"num\">\(e(report.range(x.low, x.high)))</td>"
-            h += "<td class=\"num\">\(e(report.range(y.low, y.high)))</td>\(diffCell(y.high - x.high))</tr>\n"
+        return h + categoryTable() + "</div>\n</section>\n"
+    }
+
+    /// Categories as a table in 万元: beneficiaries and total, or A, B and B − A.
+    private func categoryTable() -> String {
+        let aggs = report.aggregates
+        let cats = policy.catalog.categories.filter { c in aggs.contains { ($0.categories[c.id]?.high ?? 0) != 0 } }
+        var h = "<div class=\"scroll\"><table class=\"cats\">\n<caption>\(e(t("按类别（万元）", "By category (万元)")))</caption>\n<thead><tr>"
+        h += "<th scope=\"col\">\(e(t("类别", "Category")))</th>"
+        if comparing {
+            h += "<th scope=\"col\" class=\"num\">A</th><th scope=\"col\" class=\"num\">B</th>"
+            h += "<th scope=\"col\" class=\"num\">\(e(t("B − A（高端）", "B − A (high end)")))</th>"
+        } else {
+            h += "<th scope=\"col\" class=\"num\">\(e(t("受益企业", "Beneficiaries")))</th><th scope=\"col\" class=\"num\">\(e(t("合计", "Total")))</th>"
         }
-        h += "<tr class=\"total\"><th scope=\"row\">\(e(t("合计", "Total")))</th><td class=\"num\">\(e(report.range(a.total.low, a.total.high)))</td>"
-        h += "<td class=\"num\">\(e(report.range(b.total.low, b.total.high)))</td>\(diffCell(b.total.high - a.total.high))</tr>\n"
-        return h + "</tbody>\n</table></div>\n</div>\n</section>\n"
+        h += "</tr></thead>\n<tbody>\n"
+        func line(_ label: String, _ bs: [Aggregate.Bucket], total: Bool) {
+            h += "<tr\(total ? " class=\"total\"" : "")><th scope=\"row\">\(e(label))</th>"
+            if comparing {
+                for b in bs { h += "<td class=\"num\">\(rangeHTML(b.low, b.high, wan: true))</td>" }
+                h += diffCell(bs[1].high - bs[0].high, wan: true)
+            } else {
+                h += "<td class=\"num\">\(Self.count(bs[0].beneficiaries))</td><td class=\"num\">\(rangeHTML(bs[0].low, bs[0].high, wan: true))</td>"
+            }
+            h += "</tr>\n"
+        }
+        for c in cats { line(c.text(words.lang), aggs.map { $0.categories[c.id] ?? Aggregate.Bucket() }, total: false) }
+        line(t("合计", "Total"), aggs.map(\.total), total: true)
+        return h + "</tbody>\n</table></div>\n"
+    }
+
+    /// A low – high range whose ends never break inside a number, but may go on two lines.
+    private func rangeHTML(_ lo: Int128, _ hi: Int128, wan: Bool = false) -> String {
+        let f: (Int128) -> String = wan ? { Money.formatWan(fen: $0) } : { Money.format(fen: $0) }
+        if lo == hi { return e(f(lo)) }
+        return "<span class=\"n\">\(e(f(lo))) –</span> <span class=\"n\">\(e(f(hi)))</span>"
     }
 
     private func regionKeys() -> [String] { Set(report.aggregates.flatMap { $0.regions.keys }).sorted() }
@@ -330,8 +356,8 @@ public struct SimulationHTML {
 
     // MARK: table by rule
 
-    private func diffCell(_ d: Int128) -> String {
-        "<td class=\"num diff \(Self.sign(d))\">\(e(report.signed(d)))</td>"
+    private func diffCell(_ d: Int128, wan: Bool = false) -> String {
+        "<td class=\"num diff \(Self.sign(d))\">\(e(wan ? signedWan(d) : report.signed(d)))</td>"
     }
 
     private func ruleTable() -> String {
@@ -339,30 +365,33 @@ public struct SimulationHTML {
         var h = "<section>\n<h2>\(e(t("按规则", "By rule")))</h2>\n<div class=\"scroll\"><table class=\"rules\">\n"
         h += "<caption>\(e(t("每条规则的企业数与减负合计（元）", "Enterprises and total saving (元) per rule")))</caption>\n<thead>\n"
         let cols = [t("可享受", "eligible"), t("被替代", "superseded"), t("待确定", "undetermined"), t("合计（元）", "total (元)")]
+        let rule = "<th scope=\"col\"\(comparing ? " rowspan=\"2\"" : "")>\(e(t("规则", "Rule")))</th>"
         if comparing {
-            h += "<tr><th scope=\"col\" rowspan=\"2\">\(e(t("规则", "Rule")))</th><th scope=\"col\" rowspan=\"2\">\(e(t("名称", "Title")))</th>"
-            h += "<th scope=\"colgroup\" colspan=\"4\" class=\"grp\">A</th><th scope=\"colgroup\" colspan=\"4\" class=\"grp\">B</th>"
+            h += "<tr>\(rule)<th scope=\"colgroup\" colspan=\"4\" class=\"grp\">A</th><th scope=\"colgroup\" colspan=\"4\" class=\"grp\">B</th>"
             h += "<th scope=\"col\" rowspan=\"2\" class=\"num\">\(e(t("B − A（高端）", "B − A (high end)")))</th></tr>\n<tr>"
-            for _ in 0..<2 { for c in cols { h += "<th scope=\"col\" class=\"num\">\(e(c))</th>" } }
+            for s in 0..<2 { for (k, c) in cols.enumerated() { h += "<th scope=\"col\" class=\"num\(k == 0 && s == 1 ? " sep" : "")\">\(e(c))</th>" } }
             h += "</tr>\n"
         } else {
-            h += "<tr><th scope=\"col\">\(e(t("规则", "Rule")))</th><th scope=\"col\">\(e(t("名称", "Title")))</th>"
+            h += "<tr>\(rule)"
             for c in cols { h += "<th scope=\"col\" class=\"num\">\(e(c))</th>" }
             h += "</tr>\n"
         }
         h += "</thead>\n<tbody>\n"
-        for (i, rule) in policy.rules.enumerated() {
-            h += "<tr><th scope=\"row\" class=\"id\">\(e(rule.id))</th><td class=\"title\">\(e(rule.title(words.lang)))</td>"
-            for a in aggs {
-                let s = a.rules[i]
-                h += "<td class=\"num\">\(Self.count(s.eligible))</td><td class=\"num\">\(Self.count(s.superseded))</td>"
-                h += "<td class=\"num\">\(Self.count(s.undetermined))</td><td class=\"num\">\(e(report.range(s.low, s.high)))</td>"
+        for (i, r) in policy.rules.enumerated() {
+            // The title sits under the id rather than in a column of its own, so two scenarios fit a laptop's width.
+            h += "<tr><th scope=\"row\"><span class=\"id\">\(e(r.id))</span><span class=\"title\">\(e(r.title(words.lang)))</span></th>"
+            for (s, a) in aggs.enumerated() {
+                let x = a.rules[i]
+                h += "<td class=\"num\(s == 1 ? " sep" : "")\">\(Self.count(x.eligible))</td><td class=\"num\">\(Self.count(x.superseded))</td>"
+                h += "<td class=\"num\">\(Self.count(x.undetermined))</td><td class=\"num amt\">\(rangeHTML(x.low, x.high))</td>"
             }
             if comparing { h += diffCell(aggs[1].rules[i].high - aggs[0].rules[i].high) }
             h += "</tr>\n"
         }
-        h += "<tr class=\"total\"><th scope=\"row\" class=\"id\">\(e(t("合计", "Total")))</th><td></td>"
-        for a in aggs { h += "<td></td><td></td><td></td><td class=\"num\">\(e(report.range(a.total.low, a.total.high)))</td>" }
+        h += "<tr class=\"total\"><th scope=\"row\">\(e(t("合计", "Total")))</th>"
+        for (s, a) in aggs.enumerated() {
+            h += "<td\(s == 1 ? " class=\"sep\"" : "")></td><td></td><td></td><td class=\"num amt\">\(rangeHTML(a.total.low, a.total.high))</td>"
+        }
         if comparing { h += diffCell(aggs[1].total.high - aggs[0].total.high) }
         return h + "</tr>\n</tbody>\n</table></div>\n</section>\n"
     }
@@ -386,7 +415,7 @@ public struct SimulationHTML {
     h2{font-size:1.2rem;margin:32px 0 12px;padding-bottom:4px;border-bottom:2px solid var(--line)}
     h3{font-size:1rem;margin:18px 0 8px;overflow-wrap:anywhere}
     .sub{margin:2px 0;color:var(--muted);overflow-wrap:anywhere}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px}
     .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:0}
     .card.wide{grid-column:span 2}
     @media (max-width:520px){.card.wide{grid-column:auto}}
@@ -417,12 +446,17 @@ public struct SimulationHTML {
     table{border-collapse:collapse;width:100%;font-size:.88rem}
     caption{text-align:left;padding:8px 10px;color:var(--muted)}
     th,td{padding:6px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top}
-    thead th{background:#eef2f7;white-space:nowrap}
+    thead th{background:#eef2f7;vertical-align:bottom}
     th.grp{text-align:center;border-left:1px solid var(--line)}
     tbody th{font-weight:500}
     .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    .id{white-space:nowrap;font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.82rem}
-    td.title{min-width:16em}
+    td.amt{white-space:normal;min-width:8em}
+    .n{white-space:nowrap}
+    table.rules tbody th{min-width:15em;max-width:22em}
+    .id{display:block;white-space:nowrap;font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.8rem}
+    .title{display:block;color:var(--muted);font-size:.82rem}
+    .sep{border-left:1px solid var(--line)}
+    table.cats tbody th{white-space:nowrap}
     td.diff{font-weight:600}
     td.pos{color:var(--pos);background:#ebf8ef} td.neg{color:var(--neg);background:#fdecea}
     tr.total th,tr.total td{font-weight:700;border-top:2px solid var(--fg)}

@@ -239,11 +239,14 @@ extension Words {
         func show(_ r: Rational) -> String { FieldValue.number(r).display(spec) }
         var s = "\(spec.name) \(show(m.from)) → "
         if m.strict {
-            s += (m.to < m.from ? t("低于 ", "below ") : t("高于 ", "above ")) + show(m.to) + t("（不含）", " (excluded)")
+            s += (m.up ? t("高于 ", "above ") : t("低于 ", "below ")) + show(m.to) + t("（不含）", " (excluded)")
         } else {
             s += show(m.to)
         }
-        if let c = m.compared { s += "（\(c.name) \(Rational.percentText(c.from)) → \(Rational.percentText(c.to))）" }
+        if let c = m.compared {
+            let to = m.strict ? (m.up ? t("高于 ", "above ") : t("低于 ", "below ")) + Rational.percentText(c.to) : Rational.percentText(c.to)
+            s += t("（", " (") + "\(c.name) \(Rational.percentText(c.from)) → \(to)" + t("）", ")")
+        }
         let rule = policy.rules[m.rule]
         let amount = m.low == m.high ? Money.format(fen: m.low) : Money.format(fen: m.low) + " – " + Money.format(fen: m.high)
         return s + t("：", ": ") + rule.id + t("，可减 ", ", saving ") + amount + t(" 元", " yuan")
