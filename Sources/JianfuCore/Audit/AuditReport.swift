@@ -36,18 +36,21 @@ public struct AuditReport {
         out.append(t("共 \(verdicts.count) 件：", "\(verdicts.count) claims: ") + counts.joined(separator: t("，", ", ")))
         out.append(t("申请合计 ", "claimed ") + Money.format(fen: totalClaimed) + t(" 元；核定合计 ", "; granted ") + Money.format(fen: totalGranted) + t(" 元", ""))
         out.append("")
+        let idWidth = max(10, verdicts.map { TextWidth.width($0.claim.claimID) }.max() ?? 0)
+        let idSlot = policy.schema.fieldIndex("id")
         for v in verdicts {
             let rule = v.claim.ruleID ?? "—"
-            let who = v.claim.enterpriseID ?? (v.claim.profile != nil ? t("（内嵌档案）", "(inline profile)") : "—")
-            var head = "  " + TextWidth.padRight(v.claim.claimID, 10) + " " + TextWidth.padRight(verdictWord(v.verdict), 12) + " "
+            let who = v.claim.enterpriseID ?? v.claim.profile.flatMap { $0.string(idSlot) } ?? (v.claim.profile != nil ? t("（内嵌档案）", "(inline profile)") : "—")
+            var head = "  " + TextWidth.padRight(v.claim.claimID, idWidth) + " " + TextWidth.padRight(verdictWord(v.verdict), 12) + " "
                 + TextWidth.padRight(rule, 32) + " " + TextWidth.padRight(who, 20) + " " + (v.claim.year.map(String.init) ?? "—")
-            if let c = v.claimedFen { head += t("  申请 ", "  claimed ") + Money.format(fen: c) }
+            if let c = v.claimedFen {
+                head += (v.claim.amount == nil ? t("  按比例折合 ", "  rate implies ") : t("  申请 ", "  claimed ")) + Money.format(fen: c)
+            }
             if let a = v.allowedFen { head += t("  可享 ", "  allowed ") + Money.format(fen: a) }
             if let e = v.excessFen, v.verdict == .reduce { head += t("  超出 ", "  excess ") + Money.format(fen: e) }
             out.append(head)
             if let cite = citation(v) { out.append("      " + t("依据：", "Cites: ") + cite) }
             for r in v.reasons { out.append("      " + r) }
-            if !v.request.isEmpty { out.append("      " + t("请补充：", "Request: ") + v.request.joined(separator: t("、", ", "))) }
             if v.verdict == .error { out.append("      " + t("来源：", "At: ") + v.claim.origin) }
         }
         out.append("")
@@ -97,12 +100,14 @@ public struct AuditReport {
     }
 
     public func csv() -> String {
-        var lines = ["claim_id,verdict,rule_id,enterprise_id,year,claimed,allowed,excess,granted,conflict_with,citation,reasons"]
+        var lines = ["\u{FEFF}claim_id,verdict,rule_id,enterprise_id,year,claimed_amount,claimed_rate,claimed_effective,allowed,allowed_rate_high,excess,granted,conflict_with,citation,request,reasons,origin"]
         for v in verdicts {
             let cells: [String] = [v.claim.claimID, v.verdict.rawValue, v.claim.ruleID ?? "", v.claim.enterpriseID ?? "",
-                                   v.claim.year.map(String.init) ?? "", v.claimedFen.map { Money.plain(fen: $0) } ?? "",
-                                   v.allowedFen.map { Money.plain(fen: $0) } ?? "", v.excessFen.map { Money.plain(fen: $0) } ?? "",
-                                   Money.plain(fen: v.grantedFen), v.conflictWith ?? "", citation(v) ?? "", v.reasons.joined(separator: " | ")]
+                                   v.claim.year.map(String.init) ?? "", v.claim.amount?.roundedToFen().map { Money.plain(fen: $0) } ?? "",
+                                   v.claim.rate?.description ?? "", v.claimedFen.map { Money.plain(fen: $0) } ?? "",
+                                   v.allowedFen.map { Money.plain(fen: $0) } ?? "", v.allowedRate?.high.description ?? "",
+                                   v.excessFen.map { Money.plain(fen: $0) } ?? "", Money.plain(fen: v.grantedFen), v.conflictWith ?? "",
+                                   citation(v) ?? "", v.request.joined(separator: " | "), v.reasons.joined(separator: " | "), v.claim.origin]
             lines.append(cells.map(CSVText.escape).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"

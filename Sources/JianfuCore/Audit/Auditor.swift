@@ -79,6 +79,7 @@ public struct Auditor {
 
     func judge(_ c: Claim, _ cache: inout [String: CheckResult]) -> (ClaimVerdict, String?) {
         var v = ClaimVerdict(claim: c, verdict: .error)
+        v.claimedFen = c.amount?.roundedToFen()
         if !c.errors.isEmpty { v.reasons = c.errors; return (v, nil) }
         let policy = engine.policy
         guard let ruleID = c.ruleID else { v.reasons = [t("缺少 rule_id", "missing rule_id")]; return (v, nil) }
@@ -100,7 +101,8 @@ public struct Auditor {
         let key: String
         if let p = c.profile {
             profile = p
-            key = "inline:" + c.claimID + (c.enterpriseID.map { "/" + $0 } ?? "")
+            // An inline profile with an id is the same enterprise as that id elsewhere in the batch.
+            if let id = p.string(engine.policy.schema.fieldIndex("id")) ?? c.enterpriseID { key = "id:" + id } else { key = "inline:" + c.claimID }
         } else if let id = c.enterpriseID {
             switch self.profile(id, year) {
             case .success(let p): profile = p
@@ -178,11 +180,19 @@ public struct Auditor {
                                "claimed rate \(Rational.percentText(rate)) exceeds the text's \(rateText): at most \(Rational.percentText(high))"))
                 if c.amount == nil, let i = impliedFen { v.excessFen = max(0, i - allowed) }
             } else if let i = impliedFen, c.amount == nil {
-                notes.append(t("按比例计 \(Rational.percentText(rate)) × 基数 = \(Money.format(fen: i)) 元", "the rate implies \(Money.format(fen: i))"))
+                notes.append(t("申请比例 \(Rational.percentText(rate)) 折合 \(Money.format(fen: i)) 元", "the claimed rate \(Rational.percentText(rate)) implies \(Money.format(fen: i))"))
+                if i < allowed {
+                    notes.append(t("低于可享受额，最多可申请 \(Money.format(fen: allowed)) 元（比例至多 \(Rational.percentText(high))）",
+                                   "below the entitlement: up to \(Money.format(fen: allowed)) (a rate of \(Rational.percentText(high))) could have been claimed"))
+                }
             }
         }
         v.verdict = over ? .reduce : .approve
-        v.grantedFen = over ? allowed : (v.claimedFen ?? 0)
+        // Never grant more than was asked for, nor more than the entitlement.
+        v.grantedFen = min(v.claimedFen ?? allowed, allowed)
+        if over, let claimed = c.amount?.roundedToFen(), claimed <= allowed {
+            notes.removeAll { $0.hasPrefix(t("申请低于", "below the entitlement")) }
+        }
         v.reasons = notes.isEmpty ? [t("在可享受额度内", "within the entitlement")] : notes
         v.reasons.append(t("计算：", "arithmetic: ") + words.arithmetic(r))
     }
@@ -222,12 +232,14 @@ public struct Auditor {
         v.conflictWith = other
         v.grantedFen = 0
         v.excessFen = nil
+        v.allowedFen = nil
+        v.allowedLowFen = nil
         if sameRule {
             v.reasons = [t("冲突：同一企业同一年度已就该规则提出申请 \(other)", "conflict: the same rule is already claimed for this enterprise and year by claim \(other)")]
         } else {
             let g = group.map { engine.policy.catalog.groupText($0)(words.lang) } ?? ""
             v.reasons = [t("冲突：与申请 \(other) 同属“\(g)”，就高不重复享受，以 \(other) 为准",
-                           "conflict: same exclusive group (\(g)) as claim \(other), which is granted (the highest applies, not cumulative)")]
+                           "conflict: same exclusive group (\(g)) as claim \(other), which is granted")]
         }
     }
 }

@@ -69,7 +69,7 @@ public struct SimulationHTML {
             let a = report.aggregates[0], b = report.aggregates[1]
             h += "<h3>B − A</h3>\n<div class=\"cards\">\n"
             h += card(t("减负合计差额（元，高端）", "Difference in total saving (元, high end)"), report.signed(b.total.high - a.total.high),
-                      signedWan(b.total.high - a.total.high) + " 万元", cls: Self.sign(b.total.high - a.total.high))
+                      signedWan(b.total.high - a.total.high) + " 万元", cls: "wide " + Self.sign(b.total.high - a.total.high))
             h += card(t("受益企业差额", "Difference in beneficiaries"), Self.signedCount(b.total.beneficiaries - a.total.beneficiaries),
                       cls: Self.sign(Int128(b.total.beneficiaries - a.total.beneficiaries)))
             h += "</div>\n"
@@ -415,12 +415,12 @@ public struct SimulationHTML {
     h2{font-size:1.2rem;margin:32px 0 12px;padding-bottom:4px;border-bottom:2px solid var(--line)}
     h3{font-size:1rem;margin:18px 0 8px;overflow-wrap:anywhere}
     .sub{margin:2px 0;color:var(--muted);overflow-wrap:anywhere}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
     .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:0}
     .card.wide{grid-column:span 2}
-    @media (max-width:520px){.card.wide{grid-column:auto}}
+    @media (max-width:520px){.cards{gap:8px}.card{padding:8px 10px}.card .v{font-size:1.05rem}}
     .card .k{color:var(--muted);font-size:.85rem}
-    .card .v{font-size:1.3rem;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+    .card .v{font-size:1.3rem;font-weight:600;font-variant-numeric:tabular-nums;overflow-wrap:break-word}
     .card .x{color:var(--muted);font-size:.85rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
     .card.pos .v{color:var(--pos)}.card.neg .v{color:var(--neg)}
     .warn{background:#fff8e6;border-left:4px solid #d97706;padding:8px 12px;margin:12px 0}
@@ -442,6 +442,7 @@ public struct SimulationHTML {
     .legend .sw:first-child{margin-left:0}
     .sw.a{background:var(--a)}.sw.ax{background:var(--ax)}.sw.b{background:var(--b)}.sw.bx{background:var(--bx)}
     .sw.tgt{background:var(--tgt);width:3px}
+    .grid2>.scroll{align-self:start}
     .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;background:var(--card);border:1px solid var(--line);border-radius:8px;margin-bottom:16px}
     table{border-collapse:collapse;width:100%;font-size:.88rem}
     caption{text-align:left;padding:8px 10px;color:var(--muted)}

@@ -111,7 +111,7 @@ public struct Words: Sendable {
             var parts: [String] = []
             if !result.problems.isEmpty { parts.append(result.problems.joined(separator: t("；", "; "))) }
             if !result.missing.isEmpty {
-                parts.append(t("需要：", "needs: ") + result.missing.map { "\(path($0))（\(fieldLabel($0))）" }.joined(separator: t("、", ", ")))
+                parts.append(t("需要：", "needs: ") + result.missing.map { path($0) + t("（", " (") + fieldLabel($0) + t("）", ")") }.joined(separator: t("、", ", ")))
             }
             if let w = result.mayOutrank {
                 parts.append(t("可能高于同组已给予的 \(policy.rules[w].id)", "could outrank \(policy.rules[w].id), granted in its group"))
@@ -124,15 +124,14 @@ public struct Words: Sendable {
                 return t("所在地区 \(code)（\(name)）不在适用范围（\(rule.scope.text.zh)）",
                          "region \(code) (\(name)) is outside the scope (\(rule.scope.text.en))")
             case .industry(let code)?:
-                return t("行业 \(code) 不在适用范围（\(rule.scope.text.zh)，门类 \(rule.scope.sections.joined(separator: "、"))）",
-                         "industry \(code) is outside the scope (\(rule.scope.text.en), sections \(rule.scope.sections.joined(separator: ", ")))")
+                return t("行业 \(code) 不在适用范围（\(rule.scope.text.zh)）", "industry \(code) is outside the scope (\(rule.scope.text.en))")
             case .enterpriseWindow(let w)?:
                 let ew = rule.enterpriseWindow?.text(lang) ?? ""
                 return t("企业自身期间（\(ew)）\(dateRange(w)) 与政策有效期在 \(year) 年内无交集",
                          "the enterprise's own window (\(ew)) \(dateRange(w)) does not meet the rule's window within \(year)")
             case .condition(let ci)?:
                 let vals = conditionValues(rule, ci, result, profile).map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
-                return t("未满足：", "fails: ") + rule.conditions[ci].text(lang) + (vals.isEmpty ? "" : "（\(vals)）")
+                return t("未满足：", "fails: ") + rule.conditions[ci].text(lang) + (vals.isEmpty ? "" : t("（", " (") + vals + t("）", ")"))
             case .windowOutsideYear?, nil:
                 return t("本年度内无适用期间", "no part of the year is covered")
             }
@@ -193,12 +192,13 @@ extension Words {
             for p in r.pieces where p.holds == .yes {
                 guard let v = pick(p)?.point else { continue }
                 let annual = v.roundedToFen().map { Money.format(fen: $0) } ?? v.description
-                terms.append(p.weight == .one ? annual : "\(annual) × \(p.weight.fractionText)")
+                terms.append(p.weight == .one ? annual : "\(annual) × \(weightText(rule, p))")
             }
             var s = terms.joined(separator: " + ")
             if let cap = r.capAmount, let c = cap.roundedToFen() {
                 s = "min(\(s), " + t("上限 ", "cap ") + Money.format(fen: c) + ")"
             }
+            if terms.count == 1 && !s.contains("×") && r.capAmount == nil { return s }
             return s + " = " + (total.map { Money.format(fen: $0) } ?? "?")
         }
         if rule.isRange {
@@ -213,10 +213,19 @@ extension Words {
 }
 
 extension Words {
+    /// `140/365` for days (not reduced, so the days show), `8/12` for months.
+    public func weightText(_ rule: Rule, _ p: PieceTrace) -> String {
+        switch rule.proration {
+        case .days: return "\(p.range.dayCount)/\(Day.isLeap(p.range.start.year) ? 366 : 365)"
+        case .months: return ((p.weight.multiplied(by: Rational(12)) ?? p.weight).fractionText) + "/12"
+        case .none: return "1"
+        }
+    }
+
     /// `land_use_tax（城镇土地使用税，元）`.
     public func fieldTitle(_ slot: Int) -> String {
         let f = policy.schema.fields[slot]
-        return "\(f.name)（\(f.label(lang))\(f.unit.map { "，" + $0 } ?? "")）"
+        return f.name + t("（", " (") + f.label(lang) + (f.unit.map { t("，", ", ") + $0 } ?? "") + t("）", ")")
     }
 
     /// Why a question is asked: the rules it decides and the money at stake.
