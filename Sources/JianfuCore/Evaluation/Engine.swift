@@ -70,32 +70,34 @@ public final class Engine: Sendable {
 
     /// 就高不重复: among eligible members of a group, the largest high end is granted; ties go to the first.
     func resolveGroups(_ results: inout [RuleResult]) {
+        // Indices, not `for r in results`: a RuleResult is large and copying it per rule showed in profiles.
         var winners: [String: Int] = [:]
-        for (i, r) in results.enumerated() where r.status == .eligible {
-            guard let g = policy.rules[i].group, let h = r.exactHigh else { continue }
+        for i in results.indices where results[i].status == .eligible && policy.rules[i].group != nil {
+            guard let g = policy.rules[i].group, let h = results[i].exactHigh else { continue }
             if let w = winners[g], let wh = results[w].exactHigh, wh >= h { continue }
             winners[g] = i
         }
-        for (i, r) in results.enumerated() {
+        if winners.isEmpty { return }
+        for i in results.indices {
             guard let g = policy.rules[i].group, let w = winners[g], w != i else { continue }
-            if r.status == .eligible { results[i].status = .superseded; results[i].supersededBy = w }
-            if r.status == .undetermined { results[i].mayOutrank = w }
+            if results[i].status == .eligible { results[i].status = .superseded; results[i].supersededBy = w }
+            if results[i].status == .undetermined { results[i].mayOutrank = w }
         }
     }
 
     func totals(_ results: [RuleResult]) -> Totals {
         var t = Totals()
-        for r in results {
-            let rule = policy.rules[r.rule]
-            switch r.status {
+        for i in results.indices {
+            switch results[i].status {
             case .eligible:
                 t.eligible += 1
-                if let l = r.low, let h = r.high {
+                if let l = results[i].low, let h = results[i].high {
                     t.low += l; t.high += h
-                    let c = t.byCategory[rule.category] ?? (0, 0)
-                    t.byCategory[rule.category] = (c.low + l, c.high + h)
+                    let category = policy.rules[i].category
+                    let c = t.byCategory[category] ?? (0, 0)
+                    t.byCategory[category] = (c.low + l, c.high + h)
                 }
-                if let a = r.amount { t.liquidity += a }
+                if let a = results[i].amount { t.liquidity += a }
             case .undetermined: t.undetermined += 1
             default: break
             }

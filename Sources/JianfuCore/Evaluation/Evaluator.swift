@@ -181,7 +181,7 @@ struct Evaluator {
         case .startsWith(let a, let prefix):
             let x = eval(a)
             guard case .string(let s) = x.kind, let s else { return Value(.bool(.unknown), deps: x.deps) }
-            return .bool(s.hasPrefix(prefix))
+            return .bool(s.utf8.starts(with: prefix.utf8))
         case .dateAdd(let a, let d):
             let x = eval(a)
             guard case .date(let day) = x.kind, let day else { return Value(.date(nil), deps: x.deps) }

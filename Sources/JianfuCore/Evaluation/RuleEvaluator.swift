@@ -18,7 +18,8 @@ struct RuleEvaluator {
         var deps: [FieldRef] = []
         if !rule.scope.regions.isEmpty {
             if let code = profile.string(regionSlot) {
-                if !rule.scope.regions.contains(where: { code.hasPrefix($0) }) { return (.no, [], .region(code)) }
+                // utf8.starts(with:) rather than hasPrefix: Foundation's hasPrefix goes through CFString, slow per profile.
+                if !rule.scope.regions.contains(where: { code.utf8.starts(with: $0.utf8) }) { return (.no, [], .region(code)) }
             } else {
                 tri = .unknown
                 if let s = regionSlot { deps.append(FieldRef(field: s)) }
@@ -96,13 +97,13 @@ struct RuleEvaluator {
             ev.params = seg.params
             ev.piece = range
             ev.locals.removeAll(keepingCapacity: true)
-            for l in rule.lets { ev.locals.append(ev.eval(l.formula.code)) }
+            for c in rule.letCodes { ev.locals.append(ev.eval(c)) }
             var holds = scopeTri == .no ? Tri.no : (scopeTri == .unknown || ewTri == .unknown ? Tri.unknown : Tri.yes)
             var pieceDeps = scopeDeps + ewDeps
             var condTris: [Tri] = []
-            for (ci, c) in rule.conditions.enumerated() {
+            for (ci, c) in rule.conditionCodes.enumerated() {
                 if holds == .no && !trace { break }
-                let v = ev.eval(c.formula.code)
+                let v = ev.eval(c)
                 condTris.append(v.tri)
                 switch v.tri {
                 case .no:
@@ -116,27 +117,27 @@ struct RuleEvaluator {
             let w = ev.weight(range)
             var pl: Interval?, ph: Interval?, pa: Interval?
             if holds != .no {
-                if let f = rule.savingLow {
-                    let v = ev.eval(f.code)
+                if let f = rule.lowCode {
+                    let v = ev.eval(f)
                     pl = v.interval
                     if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
                 }
-                if let f = rule.savingHigh {
+                if let f = rule.highCode {
                     if rule.isRange {
-                        let v = ev.eval(f.code)
+                        let v = ev.eval(f)
                         ph = v.interval
                         if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
                     } else {
                         ph = pl
                     }
                 }
-                if let f = rule.amount {
-                    let v = ev.eval(f.code)
+                if let f = rule.amountCode {
+                    let v = ev.eval(f)
                     pa = v.interval
                     if v.interval.point == nil { pieceDeps = mergeDeps(pieceDeps, v.deps) }
                 }
-                if capValue == nil, let cap = rule.cap {
-                    let v = ev.eval(cap.code)
+                if capValue == nil, let cap = rule.capCode {
+                    let v = ev.eval(cap)
                     capValue = v
                 }
                 if holds == .yes, result.rateBase == nil, let base = rule.claimBase {

@@ -1,7 +1,7 @@
 /// Recursive-descent parser for the expression language. Nesting is bounded so a pathological input gives
 /// an error instead of overflowing the stack.
 struct Parser {
-    static let maxDepth = 64
+    static let maxDepth = 100
     static let maxTokens = 400
 
     private var tokens: [Token]
@@ -169,6 +169,11 @@ struct Parser {
         case .duration(let d): _ = advance(); return Expr(kind: .duration(d), start: t.start, end: t.end)
         case .string(let s): _ = advance(); return Expr(kind: .string(s), start: t.start, end: t.end)
         case .date(let d): _ = advance(); return Expr(kind: .date(d), start: t.start, end: t.end)
+        case .name("if"):
+            // `x + if c then a else b`: an if-expression as an operand.
+            return try expression()
+        case .name("not"):
+            return try notExpr()
         case .name(let n):
             if ["and", "or", "then", "else", "in"].contains(n) {
                 throw ExpressionError(t.start, t.end, "expected a value, found the keyword '\(n)'")

@@ -70,8 +70,9 @@ struct DocumentLoader {
             refs.fields.formUnion(rf.fields); refs.params.formUnion(rf.params); refs.lets.formUnion(rf.lets)
             return f
         case .failure(let e):
-            // Point into the file when the JSON string has no escapes (then offsets map one to one).
-            r.diagnostics.append(Diagnostic("\(r.file):\(n.line):\(n.column + 1 + e.start)",
+            // Map the offset inside the expression back to the file, through any escapes of the JSON string.
+            let col = n.column(ofScalarOffset: e.start)
+            r.diagnostics.append(Diagnostic("\(r.file):\(n.line):\(col)",
                                             "\(what) `\(text)`: column \(e.start + 1): \(e.message)", context: ctx))
             return nil
         }
@@ -208,11 +209,11 @@ struct DocumentLoader {
             if rateLow == nil || base == nil { r.error(cr, ctx, "claim_rate needs \"rate\" and \"base\"") }
         }
         switch kind {
-        case .cost?: if low == nil { r.error(n, ctx, "a cost rule needs \"saving\"") }
+        case .cost?: if n["saving"] == nil { r.error(n, ctx, "a cost rule needs \"saving\"") }
         case .liquidity?:
-            if low == nil || amount == nil { r.error(n, ctx, "a liquidity rule needs \"amount\" and \"saving\" (its financing value)") }
+            if n["saving"] == nil || n["amount"] == nil { r.error(n, ctx, "a liquidity rule needs \"amount\" and \"saving\" (its financing value)") }
         case .informational?:
-            if low != nil || amount != nil { r.error(n, ctx, "an informational rule has no \"saving\" or \"amount\"") }
+            if n["saving"] != nil || n["amount"] != nil { r.error(n, ctx, "an informational rule has no \"saving\" or \"amount\"") }
         case nil: break
         }
         if kind != .liquidity, amount != nil, kind != nil, kind != .informational { r.error(n, ctx, "only a liquidity rule has \"amount\"") }

@@ -89,39 +89,84 @@ public struct LetBinding: Sendable {
 }
 
 /// One clause of a document, compiled.
-public struct Rule: Sendable {
-    public var index: Int
-    public var id: String
-    public var title: Text
-    public var category: String
-    public var kind: BenefitKind
-    public var documentIndex: Int
-    public var clause: String
-    public var quote: String
-    public var scope: Scope
+public final class Rule: Sendable {
+    public let index: Int
+    public let id: String
+    public let title: Text
+    public let category: String
+    public let kind: BenefitKind
+    public let documentIndex: Int
+    public let clause: String
+    public let quote: String
+    public let scope: Scope
     /// In-force window as written (inclusive dates), `until` nil when open.
-    public var windowFrom: Day
-    public var windowUntil: Day?
-    public var enterpriseWindow: (from: Formula, until: Formula, text: Text)?
-    public var cuts: [Formula]
-    public var proration: Proration
-    public var lets: [LetBinding]
-    public var conditions: [Condition]
+    public let windowFrom: Day
+    public let windowUntil: Day?
+    public let enterpriseWindow: (from: Formula, until: Formula, text: Text)?
+    public let cuts: [Formula]
+    public let proration: Proration
+    public let lets: [LetBinding]
+    public let conditions: [Condition]
     /// Low and high ends of the annual saving (the same formula for a single value).
-    public var savingLow: Formula?
-    public var savingHigh: Formula?
-    public var isRange: Bool
-    public var amount: Formula?
-    public var cap: Formula?
-    public var claimRateLow: Formula?
-    public var claimRateHigh: Formula?
-    public var claimBase: Formula?
-    public var group: String?
-    public var assumptions: [Text]
-    public var note: String?
+    public let savingLow: Formula?
+    public let savingHigh: Formula?
+    public let isRange: Bool
+    public let amount: Formula?
+    public let cap: Formula?
+    public let claimRateLow: Formula?
+    public let claimRateHigh: Formula?
+    public let claimBase: Formula?
+    public let group: String?
+    public let assumptions: [Text]
+    public let note: String?
     /// Parameters the rule reads anywhere (its pieces are cut where one changes).
-    public var params: [Int]
-    public var file: String
+    public let params: [Int]
+    public let file: String
+    /// The compiled code of `lets`, `conditions` and the saving, flat, for the evaluation loop.
+    let letCodes: [Code]
+    let conditionCodes: [Code]
+    let lowCode: Code?
+    let highCode: Code?
+    let amountCode: Code?
+    let capCode: Code?
+
+    init(index: Int, id: String, title: Text, category: String, kind: BenefitKind, documentIndex: Int, clause: String, quote: String, scope: Scope, windowFrom: Day, windowUntil: Day?, enterpriseWindow: (from: Formula, until: Formula, text: Text)?, cuts: [Formula], proration: Proration, lets: [LetBinding], conditions: [Condition], savingLow: Formula?, savingHigh: Formula?, isRange: Bool, amount: Formula?, cap: Formula?, claimRateLow: Formula?, claimRateHigh: Formula?, claimBase: Formula?, group: String?, assumptions: [Text], note: String?, params: [Int], file: String) {
+        self.index = index
+        self.id = id
+        self.title = title
+        self.category = category
+        self.kind = kind
+        self.documentIndex = documentIndex
+        self.clause = clause
+        self.quote = quote
+        self.scope = scope
+        self.windowFrom = windowFrom
+        self.windowUntil = windowUntil
+        self.enterpriseWindow = enterpriseWindow
+        self.cuts = cuts
+        self.proration = proration
+        self.lets = lets
+        self.conditions = conditions
+        self.savingLow = savingLow
+        self.savingHigh = savingHigh
+        self.isRange = isRange
+        self.amount = amount
+        self.cap = cap
+        self.claimRateLow = claimRateLow
+        self.claimRateHigh = claimRateHigh
+        self.claimBase = claimBase
+        self.group = group
+        self.assumptions = assumptions
+        self.note = note
+        self.params = params
+        self.file = file
+        letCodes = lets.map(\.formula.code)
+        conditionCodes = conditions.map(\.formula.code)
+        lowCode = savingLow?.code
+        highCode = savingHigh?.code
+        amountCode = amount?.code
+        capCode = cap?.code
+    }
 
     /// The window as a half-open range of days.
     public var window: DayRange {
@@ -144,17 +189,33 @@ public struct Document: Sendable {
 }
 
 /// Everything loaded from a policy folder, checked and compiled: the only input the engine needs.
-public struct PolicySet: Sendable {
-    public var directory: String
-    public var schema: Schema
-    public var catalog: Catalog
-    public var parameters: [Parameter]
-    public var documents: [Document]
-    public var rules: [Rule]
+public final class PolicySet: Sendable {
+    public let directory: String
+    public let schema: Schema
+    public let catalog: Catalog
+    public let parameters: [Parameter]
+    public let documents: [Document]
+    public let rules: [Rule]
     /// Compiled defaults per schema slot.
-    public var defaults: [Formula?]
+    public let defaults: [Formula?]
     /// SHA-256 over the canonical content of the folder (rule-pack version).
-    public var hash: String
+    public let hash: String
+
+    init(directory: String, schema: Schema, catalog: Catalog, parameters: [Parameter], documents: [Document], rules: [Rule], defaults: [Formula?], hash: String) {
+        self.directory = directory
+        self.schema = schema
+        self.catalog = catalog
+        self.parameters = parameters
+        self.documents = documents
+        self.rules = rules
+        self.defaults = defaults
+        self.hash = hash
+    }
+
+    /// The same policy set with other parameter values (a reform).
+    func with(parameters: [Parameter]) -> PolicySet {
+        PolicySet(directory: self.directory, schema: self.schema, catalog: self.catalog, parameters: parameters, documents: self.documents, rules: self.rules, defaults: self.defaults, hash: self.hash)
+    }
 
     public func ruleIndex(_ id: String) -> Int? { rules.firstIndex(where: { $0.id == id }) }
     public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex(where: { $0.name == name }) }

@@ -114,7 +114,8 @@ public enum PolicyLoader {
             if let other = ids[rule.id] { diags.append(Diagnostic(rule.file, "duplicate rule id (also in \(other))", context: rule.id)) }
             ids[rule.id] = rule.file
         }
-        for g in catalog.groups where !rules.contains(where: { $0.group == g.id }) {
+        // A group whose members sit in a document that failed to parse is not a second problem.
+        for g in catalog.groups where diags.isEmpty && !rules.contains(where: { $0.group == g.id }) {
             diags.append(Diagnostic(cFile, "group \"\(g.id)\" has no member rule", context: "groups"))
         }
         if documents.isEmpty { diags.append(Diagnostic(directory, "no documents: expected files with \"kind\": \"document\"")) }

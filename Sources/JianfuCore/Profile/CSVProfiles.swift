@@ -158,19 +158,43 @@ public struct CSVProfileMapper: Sendable {
         return .success(p)
     }
 
+    /// ASCII spaces and tabs cut from both ends, without Foundation (which is slow per cell).
+    static func trim(_ s: String) -> String {
+        guard let f = s.utf8.first, let l = s.utf8.last, f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09 else { return s }
+        let u = Array(s.utf8)
+        var a = 0, b = u.count
+        while a < b && (u[a] == 0x20 || u[a] == 0x09) { a += 1 }
+        while b > a && (u[b - 1] == 0x20 || u[b - 1] == 0x09) { b -= 1 }
+        return String(decoding: u[a..<b], as: UTF8.self)
+    }
+
+    static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var a = 0, e = b.count
+        while a < e && (b[a] == 0x20 || b[a] == 0x09) { a += 1 }
+        while e > a && (b[e - 1] == 0x20 || b[e - 1] == 0x09) { e -= 1 }
+        return UnsafeBufferPointer(rebasing: b[a..<e])
+    }
+
     /// Reads a cell; numbers straight from the bytes (no String) for speed.
     func cell(_ row: CSVRow, _ i: Int, _ spec: FieldSpec, gb: Bool) -> Result<FieldValue, FieldDomain.Message> {
         switch spec.kind {
         case .money, .rate, .int:
             let d = row.withCell(i) { DecimalText.parse($0, gb18030: gb) }
             if let d, !(d.percent && spec.kind != .rate), let r = Rational(units: d.units, scale: d.scale) {
+                let checked = FieldDomain.checkNumber(r, spec, shown: "")
+                if case .success = checked { return checked }
+                // Only a rejected cell pays for rendering its text in the message.
                 return FieldDomain.checkNumber(r, spec, shown: d.description + (d.percent ? " (from a percentage)" : ""))
             }
             let text = (try? row.string(at: i)) ?? "?"
             return FieldDomain.check(.text(text), spec)
+        case .date:
+            // Dates straight from ASCII bytes; anything else goes through the general path for its message.
+            if let d = row.withCell(i, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) { return .success(.date(d)) }
+            fallthrough
         default:
             guard let text = try? row.string(at: i) else { return .failure(FieldDomain.Message(text: "the cell is not valid text in the file's encoding")) }
-            return FieldDomain.check(.text(text.trimmingCharacters(in: .whitespaces)), spec)
+            return FieldDomain.check(.text(CSVProfileMapper.trim(text)), spec)
         }
     }
 }

@@ -10,8 +10,8 @@ struct CatalogPages: Sendable {
     let rules: [String: HTTPResponse]
     let ruleIDs: [String]
 
-    init(policy: PolicySet) {
-        form = FormPage.response
+    init(policy: PolicySet, defaultLang: Lang) {
+        form = FormPage.response(defaultLang: defaultLang)
         var w = JSONWriter()
         w.beginObject()
         w.string("jianfu_version", JianfuVersion.string)

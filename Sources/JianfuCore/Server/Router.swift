@@ -3,13 +3,16 @@
 /// the version, the policy list, the schema, each rule) are rendered once when the router is built.
 public struct Router: Sendable {
     public let engine: Engine
+    /// The language of answers whose request names none (`--lang`).
+    public let defaultLang: Lang
     let routes: [Route]
     let pages: CatalogPages
 
     /// Builds the routes over a compiled catalog shared read-only by every connection.
-    public init(engine: Engine) {
+    public init(engine: Engine, defaultLang: Lang = .zh) {
         self.engine = engine
-        pages = CatalogPages(policy: engine.policy)
+        self.defaultLang = defaultLang
+        pages = CatalogPages(policy: engine.policy, defaultLang: defaultLang)
         routes = [
             Route("GET", "/", { r, _, _ in r.pages.form }),
             Route("GET", "/healthz", { _, _, _ in HTTPResponse.json("{\"status\": \"ok\"}\n") }),

@@ -80,25 +80,23 @@ public struct Aggregate: Sendable, Equatable {
         evaluated += 1
         var any = false
         var catTotals: [String: (Int128, Int128)] = [:]
-        for r in result.results {
-            var s = rules[r.rule]
-            switch r.status {
+        for i in result.results.indices {
+            switch result.results[i].status {
             case .eligible:
-                s.eligible += 1
-                if let l = r.low, let h = r.high {
-                    s.low += l; s.high += h
+                rules[i].eligible += 1
+                if let l = result.results[i].low, let h = result.results[i].high {
+                    rules[i].low += l; rules[i].high += h
                     if h > 0 { any = true }
-                    let c = policy.rules[r.rule].category
+                    let c = policy.rules[i].category
                     let old = catTotals[c] ?? (0, 0)
                     catTotals[c] = (old.0 + l, old.1 + h)
                 }
-                if let a = r.amount { s.liquidity += a; liquidity += a }
-            case .superseded: s.superseded += 1
-            case .undetermined: s.undetermined += 1
-            case .ineligible: s.ineligible += 1
-            case .notInForce: s.notInForce += 1
+                if let a = result.results[i].amount { rules[i].liquidity += a; liquidity += a }
+            case .superseded: rules[i].superseded += 1
+            case .undetermined: rules[i].undetermined += 1
+            case .ineligible: rules[i].ineligible += 1
+            case .notInForce: rules[i].notInForce += 1
             }
-            rules[r.rule] = s
         }
         if result.totals.undetermined > 0 { withUndetermined += 1 }
         let t = result.totals

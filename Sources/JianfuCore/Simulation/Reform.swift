@@ -60,13 +60,13 @@ public struct Reform: Sendable {
 
     /// The policy set with the reform's values: from the reform's first date on, its values replace the old ones.
     public func apply(to policy: PolicySet) -> PolicySet {
-        var p = policy
+        var params = policy.parameters
         for (name, values) in parameters {
-            guard let i = p.parameterIndex(name), let first = values.first?.from else { continue }
-            var kept = p.parameters[i].values.filter { $0.from < first }
+            guard let i = policy.parameterIndex(name), let first = values.first?.from else { continue }
+            var kept = params[i].values.filter { $0.from < first }
             kept += values
-            p.parameters[i].values = kept
+            params[i].values = kept
         }
-        return p
+        return policy.with(parameters: params)
     }
 }

@@ -24,6 +24,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
+    /// Parses `YYYY-MM-DD` from ASCII bytes.
+    public init?(isoBytes u: UnsafeBufferPointer<UInt8>) {
+        guard u.count == 10, u[4] == 45, u[7] == 45 else { return nil }
+        var v = [0, 0, 0]
+        for (k, r) in [0..<4, 5..<7, 8..<10].enumerated() {
+            for i in r { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v[k] = v[k] * 10 + Int(c - 48) }
+        }
+        self.init(year: v[0], month: v[1], day: v[2])
+    }
+
     public static func < (a: Day, b: Day) -> Bool { a.raw < b.raw }
 
     public var components: (year: Int, month: Int, day: Int) { Day.civil(Int(raw)) }

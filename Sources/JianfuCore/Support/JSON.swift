@@ -26,6 +26,32 @@ public struct JSONNode: Sendable {
     public var value: JSONValue
     public var line: Int
     public var column: Int
+    /// A string written with escapes (`\u0027`): offsets into its text are not columns of the file.
+    public var hasEscapes = false
+    /// For such a string, its text as written between the quotes, to map offsets back to columns.
+    public var raw: String? = nil
+
+    /// The file column of the character at `offset` (in scalars) inside this string's decoded text.
+    public func column(ofScalarOffset offset: Int) -> Int {
+        guard hasEscapes, let raw else { return column + 1 + offset }
+        let u = Array(raw.unicodeScalars)
+        var i = 0, decoded = 0
+        while i < u.count && decoded < offset {
+            if u[i] == "\\", i + 1 < u.count {
+                if u[i + 1] == "u" {
+                    // A surrogate pair (two \u escapes) decodes to one scalar.
+                    let isHigh = i + 5 < u.count && ["d", "D"].contains(u[i + 2]) && ["8", "9", "a", "b", "A", "B"].contains(u[i + 3])
+                    i += isHigh ? 12 : 6
+                } else {
+                    i += 2
+                }
+            } else {
+                i += 1
+            }
+            decoded += 1
+        }
+        return column + 1 + i
+    }
 }
 
 /// One key of an object, with the key's own position.
@@ -78,6 +104,11 @@ public struct JSONParser {
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    /// Whether the string just read had escapes (its text then does not map one to one onto columns).
+    private var escaped = false
+    /// The last column computed and where: values are visited left to right, so counting on from here keeps
+    /// positions linear even on one very long line (minified JSON).
+    private var columnCache: (pos: Int, column: Int) = (0, 1)
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -95,15 +126,17 @@ public struct JSONParser {
 
     public static func parse(_ text: String) throws(Failure) -> JSONNode { try parse(Array(text.utf8)) }
 
-    private func column(at pos: Int) -> Int {
+    private mutating func column(at pos: Int) -> Int {
         // Count scalars, not bytes: continuation bytes (10xxxxxx) do not start a character.
         var c = 1
         var k = lineStart
+        if columnCache.pos >= lineStart && columnCache.pos <= pos { c = columnCache.column; k = columnCache.pos }
         while k < pos && k < bytes.count { if bytes[k] & 0xC0 != 0x80 { c += 1 }; k += 1 }
+        columnCache = (pos, c)
         return c
     }
 
-    private func fail(_ message: String, at pos: Int? = nil) -> Failure {
+    private mutating func fail(_ message: String, at pos: Int? = nil) -> Failure {
         let p = pos ?? i
         return Failure(line: line, column: column(at: p), message: message)
     }
@@ -131,7 +164,12 @@ public struct JSONParser {
         switch bytes[i] {
         case UInt8(ascii: "{"): return JSONNode(value: try object(), line: l, column: c)
         case UInt8(ascii: "["): return JSONNode(value: try array(), line: l, column: c)
-        case UInt8(ascii: "\""): return JSONNode(value: .string(try string()), line: l, column: c)
+        case UInt8(ascii: "\""):
+            escaped = false
+            let start = i
+            let text = try string()
+            let raw = escaped ? String(decoding: bytes[(start + 1)..<(i - 1)], as: UTF8.self) : nil
+            return JSONNode(value: .string(text), line: l, column: c, hasEscapes: escaped, raw: raw)
         case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), line: l, column: c)
         case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), line: l, column: c)
         case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, line: l, column: c)
@@ -245,6 +283,8 @@ public struct JSONParser {
             if b == UInt8(ascii: "\"") { i += 1; break }
             if b < 0x20 { throw fail(b == 0x0A ? "line break inside a string" : "control character inside a string") }
             if b == UInt8(ascii: "\\") {
+                let escapeStart = i
+                escaped = true
                 i += 1
                 guard i < bytes.count else { throw fail("unterminated escape: the file is truncated") }
                 let e = bytes[i]
@@ -274,7 +314,7 @@ public struct JSONParser {
                     guard let u = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
                     out.append(contentsOf: Array(String(Character(u)).utf8))
                 default:
-                    throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+                    throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: escapeStart)
                 }
                 continue
             }

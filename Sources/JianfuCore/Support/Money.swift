@@ -19,7 +19,7 @@ public enum Money {
         if (mag % 10_000) * 2 >= 10_000 { units += 1 }
         let whole = group(String(units / 100))
         let frac = units % 100
-        return (neg ? "-" : "") + whole + "." + (frac < 10 ? "0" : "") + String(frac)
+        return (neg && units > 0 ? "-" : "") + whole + "." + (frac < 10 ? "0" : "") + String(frac)
     }
 
     static func group(_ digits: String) -> String {

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import JianfuCore
+
+/// `jianfu serve`: the JSON API and the browser form over one catalog compiled at start.
+func runServe(_ o: Options) -> Int32 {
+    guard o.positional.isEmpty else { printErr("jianfu serve: expected no file arguments\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard let lang = parseLang(o) else { return Exit.usage }
+    var config = Server.Configuration()
+    config.host = o.value("--host") ?? config.host
+    if let p = o.value("--port") {
+        guard let port = UInt16(p) else { printErr("jianfu serve: --port takes a number from 0 to 65535, got '\(p)'"); return Exit.usage }
+        config.port = port
+    }
+    var loadSeconds: Double?
+    if let s = o.value("--load-test") {
+        guard let v = Double(s), v > 0, v <= 3600 else { printErr("jianfu serve: --load-test takes seconds, got '\(s)'"); return Exit.usage }
+        loadSeconds = v
+        config.port = 0
+    }
+    guard let engine = loadEngine(o) else { return Exit.failure }
+    let server = Server(router: Router(engine: engine, defaultLang: lang), configuration: config)
+    let port: UInt16
+    do { port = try server.start() } catch {
+        printErr("jianfu serve: \(error.description)")
+        return Exit.failure
+    }
+    if let loadSeconds { return runLoadTest(server, port: port, seconds: loadSeconds) }
+    printOut("jianfu serve: listening on \(server.url)\n")
+    // Signals arrive on a dispatch queue, not in a handler: stop() takes a lock.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let sources = [SIGINT, SIGTERM].map { sig in
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler {
+            printErr("jianfu serve: stopping (finishing requests in flight)")
+            server.stop()
+        }
+        source.resume()
+        return source
+    }
+    server.run()
+    sources.forEach { $0.cancel() }
+    printErr("jianfu serve: stopped")
+    return Exit.ok
+}
+
+/// `--load-test SECONDS` (not in the usage: a benchmark, not a feature): 8 keep-alive clients post a sample
+/// profile to /v1/check against a server on an ephemeral port, and the rate and p99 are compared with the targets.
+private func runLoadTest(_ server: Server, port: UInt16, seconds: Double) -> Int32 {
+    let thread = Thread { server.run() }
+    thread.start()
+    let body = (try? String(contentsOfFile: "Samples/qujiang-chemical-upgrade.json", encoding: .utf8)) ?? LoadTest.sampleProfile
+    printErr("jianfu serve: load test, 8 keep-alive clients posting a profile to \(server.url)v1/check for \(seconds) s")
+    let r = runLoadTest(host: "127.0.0.1", port: port, clients: 8, seconds: seconds, body: body)
+    server.stop()
+    let rate = Double(r.requests) / seconds
+    let p99 = (r.p99Millis * 100).rounded() / 100
+    printOut("requests: \(r.requests) in \(seconds) s = \(Int(rate)) req/s (target ≥ 10,000: \(rate >= 10_000 ? "met" : "missed"))\n")
+    printOut("p99 latency: \(p99) ms (target < 5 ms: \(r.p99Millis < 5 ? "met" : "missed"))\n")
+    return r.requests > 0 ? Exit.ok : Exit.failure
+}
