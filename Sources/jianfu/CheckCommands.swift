@@ -1,6 +1,20 @@
 import Foundation
 import JianfuCore
 
+/// The profile of a command's first argument and the year to evaluate (--year wins over the profile's year);
+/// nil after printing the problem.
+func profileAndYear(_ o: Options, _ engine: Engine, _ yearOverride: Int?) -> (Profile, Int)? {
+    let profile: Profile
+    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
+        printErr(error.description); return nil
+    }
+    guard let year = engine.year(of: profile, override: yearOverride) else {
+        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given: say which calendar year the figures describe")
+        return nil
+    }
+    return (profile, year)
+}
+
 func runCheck(_ o: Options) -> Int32 {
     guard o.positional.count == 1 else {
         printErr("jianfu check: expected one profile file\n\nUsage: " + o.usage)
@@ -11,15 +25,7 @@ func runCheck(_ o: Options) -> Int32 {
     guard yok else { return Exit.usage }
     let format = o.value("--format") ?? "text"
     guard ["text", "json"].contains(format) else { printErr("jianfu check: --format takes text or json, got '\(format)'"); return Exit.usage }
-    guard let engine = loadEngine(o) else { return Exit.failure }
-    let profile: Profile
-    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
-        printErr(error.description); return Exit.failure
-    }
-    guard let year = engine.year(of: profile, override: yearOverride) else {
-        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given: say which calendar year the figures describe")
-        return Exit.failure
-    }
+    guard let engine = loadEngine(o), let (profile, year) = profileAndYear(o, engine, yearOverride) else { return Exit.failure }
     guard let result = engine.check(profile, year: year, trace: true) else {
         printErr("jianfu check: year \(year) is out of range"); return Exit.failure
     }
@@ -41,14 +47,8 @@ func runExplain(_ o: Options) -> Int32 {
         printErr("jianfu explain: unknown rule id '\(o.positional[1])'" + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id)))
         return Exit.failure
     }
-    let profile: Profile
-    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
-        printErr(error.description); return Exit.failure
-    }
-    guard let year = engine.year(of: profile, override: yearOverride) else {
-        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given"); return Exit.failure
-    }
-    guard let result = engine.check(profile, year: year, trace: true) else { return Exit.failure }
+    guard let (profile, year) = profileAndYear(o, engine, yearOverride),
+          let result = engine.check(profile, year: year, trace: true) else { return Exit.failure }
     printOut(Explanation(policy: engine.policy, profile: profile, result: result, rule: ri, lang: lang).text())
     return Exit.ok
 }
@@ -95,14 +95,7 @@ func runAsk(_ o: Options) -> Int32 {
     guard let lang = parseLang(o) else { return Exit.usage }
     let (yok, yearOverride) = parseYear(o)
     guard yok else { return Exit.usage }
-    guard let engine = loadEngine(o) else { return Exit.failure }
-    let profile: Profile
-    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
-        printErr(error.description); return Exit.failure
-    }
-    guard let year = engine.year(of: profile, override: yearOverride) else {
-        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given"); return Exit.failure
-    }
+    guard let engine = loadEngine(o), let (profile, year) = profileAndYear(o, engine, yearOverride) else { return Exit.failure }
     // Scripted answers are echoed so the transcript reads like a terminal session.
     let echo = isatty(0) == 0
     var session = AskSession(engine: engine, profile: profile, year: year, lang: lang, readLine: {

@@ -98,7 +98,7 @@ public struct Explanation {
                     out.append("    " + t("金额", "amount") + " = \(a.text) = \(Render.text(a.expr, look)) = \(interval(piece.amount, money: true))")
                 }
                 for (label, iv) in [(t("本期", "this piece"), piece.low), (t("本期（高）", "this piece (high)"), rule.isRange ? piece.high : nil)] {
-                    guard let p = iv?.point, let part = p.multiplied(by: piece.weight) else { continue }
+                    guard piece.weight != .one, let p = iv?.point, let part = p.multiplied(by: piece.weight) else { continue }
                     out.append("    \(label): \(money(p)) × \(weightText(piece)) = \(part.description)")
                 }
             } else if piece.holds == .no {
