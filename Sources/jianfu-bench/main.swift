@@ -388,6 +388,11 @@ print("jianfu-bench: N = \(grouped(count)) profiles, year \(year), \(cores) core
 let csvPath = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-bench-\(getpid()).csv").path
 guard FileManager.default.createFile(atPath: csvPath, contents: nil), let out = FileHandle(forWritingAtPath: csvPath) else { fail("cannot write \(csvPath)") }
 defer { try? FileManager.default.removeItem(atPath: csvPath) }
+/// Fails after removing the temporary CSV (exit skips the `defer`).
+func failRemovingCSV(_ message: String) -> Never {
+    try? FileManager.default.removeItem(atPath: csvPath)
+    fail(message)
+}
 var generator = PopulationGenerator(count: count, seed: 7, year: year)
 let clock = ContinuousClock()
 let generated = clock.measure { generator.write(.csv) { out.write($0.data(using: .utf8) ?? Data()) } }
@@ -404,7 +409,7 @@ do {
     aggregates = try simulator.run(&source) { _, _ in }
     endToEnd = seconds(clock.now - start)
     endToEndCPU = cpuSeconds() - cpuStart
-} catch { fail(error.description) }
+} catch { failRemovingCSV(error.description) }
 let rate = Double(count) / endToEnd
 let agg = aggregates[0]
 let perCPU = Double(count) / endToEndCPU
@@ -422,7 +427,7 @@ profiles.reserveCapacity(sampleSize)
 do {
     var source = try CSVProfileSource(path: csvPath, encoding: .auto, schema: policy.schema)
     while profiles.count < sampleSize, let rec = try source.next() { if case .profile(let p) = rec { profiles.append(p) } }
-} catch { fail(error.description) }
+} catch { failRemovingCSV(error.description) }
 var engineTotal: (low: Int128, high: Int128) = (0, 0)
 let engineTime = best(of: 3) {
     var lo: Int128 = 0, hi: Int128 = 0
@@ -435,7 +440,7 @@ print("engine alone: \(grouped(Int(engineRate))) full-catalog evaluations/s per 
       + "(\(fixed(engineTime.wall, 3)) s wall), best of 3")
 
 // 3. The hand-written loop over the same profiles, one core.
-guard let hand = HandWritten2017(schema: policy.schema) else { fail("the schema lacks a field the hand-written loop reads") }
+guard let hand = HandWritten2017(schema: policy.schema) else { failRemovingCSV("the schema lacks a field the hand-written loop reads") }
 var handTotal: (low: Int128, high: Int128) = (0, 0)
 var scratch = [HandWritten2017.Amount?](repeating: nil, count: HandWritten2017.ruleCount)
 let handTime = best(of: 3) {
@@ -457,7 +462,7 @@ if !match {
     // Find the rules that differ: the document whose rules line up with the hand-written list.
     guard let doc = policy.documents.first(where: { d in
         d.ruleIndices.count == HandWritten2017.ruleCount && zip(d.ruleIndices, HandWritten2017.kinds).allSatisfy { policy.rules[$0].kind == $1 }
-    }) else { fail("no document lines up with the hand-written rules; compare the totals by hand") }
+    }) else { failRemovingCSV("no document lines up with the hand-written rules; compare the totals by hand") }
     var engineByRule = [Int128](repeating: 0, count: policy.rules.count), handByRule = [Int128](repeating: 0, count: HandWritten2017.ruleCount)
     var firstProfile = [String?](repeating: nil, count: HandWritten2017.ruleCount)
     for p in profiles {

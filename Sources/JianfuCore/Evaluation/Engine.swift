@@ -54,7 +54,14 @@ public final class Engine: Sendable {
     /// Evaluates every rule. `trace` records pieces for explanations.
     public func check(_ profile: Profile, year: Int, trace: Bool = false, only: Set<Int>? = nil) -> CheckResult? {
         guard let plan = plan(year) else { return nil }
+        return check(profile, plan: plan, trace: trace, only: only)
+    }
+
+    /// The same with the year's plan already at hand (population runs fetch it once, not per profile).
+    public func check(_ profile: Profile, plan: YearPlan, trace: Bool = false, only: Set<Int>? = nil) -> CheckResult {
+        let year = plan.year
         let ev = RuleEvaluator(policy: policy, plan: plan)
+        var evaluator = ev.evaluator(for: profile)
         var results: [RuleResult] = []
         results.reserveCapacity(policy.rules.count)
         for i in policy.rules.indices {
@@ -62,10 +69,10 @@ public final class Engine: Sendable {
                 results.append(RuleResult(rule: i, status: .notInForce))
                 continue
             }
-            results.append(ev.evaluate(i, profile, trace: trace))
+            results.append(ev.evaluate(i, profile, trace: trace, using: &evaluator))
         }
         resolveGroups(&results)
-        return CheckResult(year: year, results: results, totals: totals(results))
+        return CheckResult(year: year, results: results, totals: totals(results, byCategory: trace))
     }
 
     /// 就高不重复: among eligible members of a group, the largest high end is granted; ties go to the first.
@@ -85,7 +92,8 @@ public final class Engine: Sendable {
         }
     }
 
-    func totals(_ results: [RuleResult]) -> Totals {
+    /// `byCategory` is filled for reports (traced checks); population runs aggregate categories themselves.
+    func totals(_ results: [RuleResult], byCategory: Bool = true) -> Totals {
         var t = Totals()
         for i in results.indices {
             switch results[i].status {
@@ -93,9 +101,11 @@ public final class Engine: Sendable {
                 t.eligible += 1
                 if let l = results[i].low, let h = results[i].high {
                     t.low += l; t.high += h
-                    let category = policy.rules[i].category
-                    let c = t.byCategory[category] ?? (0, 0)
-                    t.byCategory[category] = (c.low + l, c.high + h)
+                    if byCategory {
+                        let category = policy.rules[i].category
+                        let c = t.byCategory[category] ?? (0, 0)
+                        t.byCategory[category] = (c.low + l, c.high + h)
+                    }
                 }
                 if let a = results[i].amount { t.liquidity += a }
             case .undetermined: t.undetermined += 1

@@ -8,7 +8,7 @@ struct Evaluator {
     var locals: [Value] = []
     var piece: DayRange
     let year: DayRange
-    let proration: Proration
+    var proration: Proration
     /// Messages about undefined arithmetic or missing parameter values.
     var problems: [String] = []
     /// Fields whose schema default was used.
@@ -23,6 +23,15 @@ struct Evaluator {
     init(policy: PolicySet, profile: Profile, params: [Rational?], piece: DayRange, year: DayRange, proration: Proration) {
         self.policy = policy; self.profile = profile; self.params = params
         self.piece = piece; self.year = year; self.proration = proration
+        locals.reserveCapacity(8)
+    }
+
+    /// Ready for the next rule of the same profile (one evaluator serves a whole check).
+    mutating func reset(params: [Rational?], piece: DayRange, proration: Proration) {
+        self.params = params; self.piece = piece; self.proration = proration
+        locals.removeAll(keepingCapacity: true)
+        if !problems.isEmpty { problems.removeAll() }
+        if !assumed.isEmpty { assumed.removeAll() }
     }
 
     mutating func problem(_ message: String) {

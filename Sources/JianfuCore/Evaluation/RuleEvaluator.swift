@@ -18,8 +18,8 @@ struct RuleEvaluator {
         var deps: [FieldRef] = []
         if !rule.scope.regions.isEmpty {
             if let code = profile.string(regionSlot) {
-                // utf8.starts(with:) rather than hasPrefix: Foundation's hasPrefix goes through CFString, slow per profile.
-                if !rule.scope.regions.contains(where: { code.utf8.starts(with: $0.utf8) }) { return (.no, [], .region(code)) }
+                // Bytes rather than hasPrefix: Foundation's hasPrefix goes through CFString, slow per profile.
+                if !rule.scope.regions.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { return (.no, [], .region(code)) }
             } else {
                 tri = .unknown
                 if let s = regionSlot { deps.append(FieldRef(field: s)) }
@@ -37,15 +37,36 @@ struct RuleEvaluator {
         return (tri, deps, nil)
     }
 
+    /// An evaluator for `profile`, to be passed to every `evaluate` of one check.
+    static func hasPrefix(_ s: String, _ p: String) -> Bool {
+        let r = s.utf8.withContiguousStorageIfAvailable { a in
+            p.utf8.withContiguousStorageIfAvailable { b in
+                guard a.count >= b.count else { return false }
+                for k in 0..<b.count where a[k] != b[k] { return false }
+                return true
+            }
+        }
+        if let r, let r { return r }
+        return s.utf8.starts(with: p.utf8)
+    }
+
+    func evaluator(for profile: Profile) -> Evaluator {
+        Evaluator(policy: policy, profile: profile, params: plan.janParams, piece: plan.range, year: plan.range, proration: .days)
+    }
+
     func evaluate(_ ruleIndex: Int, _ profile: Profile, trace: Bool) -> RuleResult {
+        var ev = evaluator(for: profile)
+        return evaluate(ruleIndex, profile, trace: trace, using: &ev)
+    }
+
+    func evaluate(_ ruleIndex: Int, _ profile: Profile, trace: Bool, using ev: inout Evaluator) -> RuleResult {
         let rule = policy.rules[ruleIndex]
         let rp = plan.rules[ruleIndex]
         var result = RuleResult(rule: ruleIndex, status: .undetermined)
         guard rp.inForce else { result.status = .notInForce; return result }
 
         let (scopeTri, scopeDeps, scopeFailure) = scopeTest(rule, profile)
-        var ev = Evaluator(policy: policy, profile: profile, params: rp.segments.first?.params ?? plan.janParams,
-                           piece: rp.base, year: plan.range, proration: rule.proration)
+        ev.reset(params: rp.segments.first?.params ?? plan.janParams, piece: rp.base, proration: rule.proration)
 
         // The enterprise's own window, when the rule has one.
         var ewTri = Tri.yes

@@ -35,10 +35,21 @@ public struct Value: Sendable {
     }
 
     public var kind: Kind
-    /// The missing facts this value depends on (empty when known).
-    public var deps: [FieldRef]
+    /// Boxed so that known values (the common case) carry no array and cost no reference counting.
+    private var depBox: DepBox?
 
-    init(_ kind: Kind, deps: [FieldRef] = []) { self.kind = kind; self.deps = deps }
+    /// The missing facts this value depends on (empty when known).
+    public var deps: [FieldRef] {
+        get { depBox?.refs ?? [] }
+        set { depBox = newValue.isEmpty ? nil : DepBox(newValue) }
+    }
+
+    init(_ kind: Kind, deps: [FieldRef] = []) {
+        self.kind = kind
+        depBox = deps.isEmpty ? nil : DepBox(deps)
+    }
+
+    init(_ kind: Kind) { self.kind = kind; depBox = nil }
 
     static func number(_ r: Rational) -> Value { Value(.number(Interval(r))) }
     static func bool(_ b: Bool) -> Value { Value(.bool(.of(b))) }
@@ -56,6 +67,12 @@ public struct Value: Sendable {
         case .duration: return true
         }
     }
+}
+
+/// The missing facts behind an unknown value.
+final class DepBox: @unchecked Sendable {
+    let refs: [FieldRef]
+    init(_ refs: [FieldRef]) { self.refs = refs }
 }
 
 func mergeDeps(_ a: [FieldRef], _ b: [FieldRef]) -> [FieldRef] {

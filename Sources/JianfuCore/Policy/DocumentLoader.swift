@@ -28,12 +28,13 @@ struct DocumentLoader {
         } else {
             r.error(root, id, "missing \"in_force\": expected {\"from\": \"YYYY-MM-DD\", \"until\": null}")
         }
-        var sourceText: String?
+        var sourceText: [UInt8]?
         let source = r.string(root, "source", id, required: false)
         if let source {
             let path = (directory as NSString).appendingPathComponent(source)
-            if let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) {
-                sourceText = s.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "")
+            if let data = FileManager.default.contents(atPath: path), String(data: data, encoding: .utf8) != nil {
+                // Line breaks removed: the gazette breaks lines at page ends, inside sentences.
+                sourceText = Array(data).filter { $0 != 0x0A && $0 != 0x0D }
             } else if let n = root["source"] {
                 r.error(n, id, "source \"\(source)\" cannot be read (looked for \(path))")
             }
@@ -50,6 +51,18 @@ struct DocumentLoader {
             }
         }
         return (doc, rules)
+    }
+
+    /// Byte search (Foundation's `contains` is slow on large Chinese texts).
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= hay.count else { return needle.isEmpty }
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     private func compile(_ n: JSONNode?, _ ctx: String, _ what: String, env: CompileEnv, _ r: inout NodeReader,
@@ -79,7 +92,7 @@ struct DocumentLoader {
     }
 
     private func rule(_ n: JSONNode, _ ctx0: String, _ r: inout NodeReader, doc: Document, documentIndex: Int, index: Int,
-                      defaultScope: String?, sourceText: String?) -> Rule? {
+                      defaultScope: String?, sourceText: [UInt8]?) -> Rule? {
         guard r.object(n, ctx0, what: "a rule") != nil else { return nil }
         guard let id = r.string(n, "id", ctx0) else { return nil }
         let ctx = "rule \(id)"
@@ -98,8 +111,8 @@ struct DocumentLoader {
             clause = r.string(c, "clause", ctx) ?? ""
             quote = r.string(c, "quote", ctx) ?? ""
             if let sourceText, !quote.isEmpty {
-                let q = quote.replacingOccurrences(of: "\n", with: "")
-                if !sourceText.contains(q) {
+                let q = Array(quote.utf8).filter { $0 != 0x0A && $0 != 0x0D }
+                if !DocumentLoader.contains(sourceText, q) {
                     r.error(c["quote"] ?? c, ctx, "the quote is not verbatim in \(doc.source ?? "the source"): copy it exactly, full-width punctuation included")
                 }
             }

@@ -351,6 +351,7 @@ public struct SimulationHTML {
             }
             rows.append(row)
         }
+        if rows.isEmpty { return "<figure>\n<figcaption>\(e(caption))</figcaption>\n<p class=\"legend\">\(e(t("无数据", "no data")))</p>\n</figure>\n" }
         return "<figure>\n<figcaption>\(e(caption))</figcaption>\n" + svgChart(id: id, title: caption, rows: rows) + legend() + "</figure>\n"
     }
 

@@ -136,8 +136,7 @@ enum CatalogJSON {
         w.string("rule_pack", "sha256:" + policy.hash)
         w.beginArray("groups")
         var seen = Set<String>()
-        for f in policy.schema.fields {
-            guard let g = f.group, seen.insert(g).inserted else { continue }
+        for g in groupOrder(policy.schema) {
             w.beginObject()
             w.string("id", g)
             w.bilingual("label", groupLabels[g] ?? Text(zh: g, en: g))
@@ -149,6 +148,15 @@ enum CatalogJSON {
         w.endArray()
         w.endObject()
         return w.text + "\n"
+    }
+
+    /// The groups in the order a form should show them: who the enterprise is, its people, money and land, then
+    /// fees; "other" last; groups this table does not know after, in the schema's order.
+    static func groupOrder(_ schema: Schema) -> [String] {
+        var present: [String] = []
+        for f in schema.fields { if let g = f.group, !present.contains(g) { present.append(g) } }
+        let preferred = ["identity", "workforce", "finance", "tax", "land", "financing", "fees"]
+        return preferred.filter(present.contains) + present.filter { !preferred.contains($0) && $0 != "other" } + (present.contains("other") ? ["other"] : [])
     }
 
     static func field(_ f: FieldSpec, into w: inout JSONWriter, key: String? = nil) {

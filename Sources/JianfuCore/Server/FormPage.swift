@@ -44,9 +44,10 @@ enum FormPage {
     <main>
       <p id="t-intro" class="intro"></p>
       <div id="notice" class="notice" hidden></div>
+      <section id="report" aria-live="polite"></section>
+      <h2 id="t-profile" class="formhead"></h2>
       <form id="form" novalidate autocomplete="off"></form>
       <div class="actions"><button type="submit" form="form" id="b-check" class="primary"></button><span id="status"></span></div>
-      <section id="report" aria-live="polite"></section>
     </main>
     <footer id="foot"></footer>
     <script>\(FormScript.source)</script>
@@ -128,7 +129,14 @@ enum FormPage {
     blockquote { margin: 6px 0; padding: 6px 10px; background: #f3f5f9; border-left: 3px solid #c5cedb; }
     pre.explain { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12.5px; background: #f3f5f9; padding: 8px; border-radius: 6px; max-height: 420px; overflow: auto; }
     ol.questions { margin: 0; padding-left: 22px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px 8px 30px; }
+    ol.questions { margin-bottom: 10px; }
     ol.questions li { margin: 3px 0; }
+    details.more-questions { margin: -4px 0 10px; }
+    details.more-questions > summary { cursor: pointer; color: var(--accent); font-size: 13.5px; margin-bottom: 6px; }
+    .formhead { font-size: 17px; margin: 8px 0 10px; }
+    .cats caption { text-align: left; }
+    a.jump { color: var(--accent); text-decoration: none; border-bottom: 1px dotted var(--accent); cursor: pointer; }
+    #report { margin-bottom: 24px; }
     .compact { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 6px 12px; }
     .compact .item { padding: 6px 0; border-top: 1px solid var(--line); }
     .compact .item:first-child { border-top: none; }

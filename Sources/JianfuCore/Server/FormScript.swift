@@ -2,27 +2,30 @@
 /// `/v1/check` and `/v1/explain/{rule}`, and renders the report. Numbers travel as the text typed, never
 /// through a JavaScript double, so amounts stay exact.
 enum FormScript {
-    static let source = #"""
+    static let source = beginning + "\n" + ReportScript.source + "\n" + end
+
+    /// Helpers, the form built from the schema, reading and filling it, messages.
+    static let beginning = #"""
     "use strict";
     const UI = {
       zh: { title: "减负政策体检", intro: "填写企业档案，逐条核对衢州市降本减负政策（衢政办发〔2017〕51号、52号）：可享受的减负金额、依据与原文，以及尚需补充的信息。所有字段均可不填；未填的事实不按零计算。",
         load: "载入档案", save: "保存档案", clear: "清空", check: "开始体检", checking: "正在计算…", add: "添加一行", remove: "删除",
         yes: "是", no: "否", unset: "（未填）", dflt: "缺省：", loaded: "已载入 ", badFile: "无法读取档案文件：", unknownKeys: "档案中有表单未识别的字段，已忽略：",
-        errors: "档案有误，请修改标红的字段：", failed: "请求失败：", result: "体检结果", year: "年度", total: "预计年度减负合计",
+        errors: (n) => `档案有 ${n} 处错误，请修改标红的字段：`, failed: "请求失败：", result: "体检结果", year: "年度", total: "预计年度减负合计",
         wan: "万元", yuan: "元", lower: (n) => `另有 ${n} 条规则待确定，合计为下限。`, liquidity: "退还/缓缴资金（流动性，不计入减负）：",
         byCat: "按类别", eligible: "可享受的政策", informational: "另可享受（原文未规定金额，不作估算）", undetermined: "待确定（请补充信息）",
         questions: "请先补充（按可决定的金额排序）", near: "差一点就符合", ineligible: "不符合条件", superseded: "同组就高不重复（未计入）",
         notInForce: "不在有效期内", upTo: "至多 ", needs: "需补充：", quote: "原文", explain: "逐步解读", cites: "依据：", notes: "说明：",
-        failedCond: "未满足：", refunded: "退还/缓缴金额 ", rulePack: "规则包", none: "无", fileName: "企业档案" },
+        failedCond: "未满足：", refunded: "退还/缓缴金额 ", rulePack: "规则包", none: "无", sameAs: "同", computed: "按说明计算", profile: "企业档案", more: (n) => `另有 ${n} 项`, fileName: "企业档案" },
       en: { title: "cost-reduction check", intro: "Fill in an enterprise profile to check it clause by clause against Quzhou's cost-reduction policies (衢政办发〔2017〕51号 and 52号): the reliefs, their amounts, citations and quotes, and the facts still needed. Every field is optional; a fact left empty is not taken as zero.",
         load: "Load profile", save: "Save profile", clear: "Clear", check: "Check", checking: "Computing…", add: "Add a row", remove: "Remove",
         yes: "yes", no: "no", unset: "(not given)", dflt: "default: ", loaded: "Loaded ", badFile: "Cannot read the profile file: ", unknownKeys: "The file has fields this form does not know; ignored: ",
-        errors: "The profile has problems; fix the fields marked in red:", failed: "The request failed: ", result: "Result", year: "year", total: "Estimated annual saving",
+        errors: (n) => `The profile has ${n} problem(s); fix the fields marked in red:`, failed: "The request failed: ", result: "Result", year: "year", total: "Estimated annual saving",
         wan: "万元", yuan: "yuan", lower: (n) => `${n} rule(s) undetermined: the total is a lower bound.`, liquidity: "Refunded or deferred (liquidity, not a saving): ",
         byCat: "By category", eligible: "Eligible reliefs", informational: "Also applies (the text sets no amount)", undetermined: "Undetermined (facts to provide)",
         questions: "Facts to provide first (by the money they decide)", near: "Near misses", ineligible: "Not eligible", superseded: "Superseded within an exclusive group (not counted)",
         notInForce: "Not in force in the year", upTo: "up to ", needs: "Needs: ", quote: "Quote", explain: "Step by step", cites: "Cites: ", notes: "Note: ",
-        failedCond: "Fails: ", refunded: "Refunded/deferred ", rulePack: "rule pack", none: "none", fileName: "profile" }
+        failedCond: "Fails: ", refunded: "Refunded/deferred ", rulePack: "rule pack", none: "none", sameAs: "same as ", computed: "computed (see below)", profile: "Enterprise profile", more: (n) => `${n} more`, fileName: "profile" }
     };
     const ENUM_WORDS = { president: ["会长", "president"], vice_president: ["副会长", "vice president"], member: ["会员", "member"] };
     let lang = localStorage.getItem("jianfu.lang") || document.documentElement.dataset.defaultLang || "zh";
@@ -67,6 +70,7 @@ enum FormScript {
       return r;
     }
     function label(spec) { return lang === "zh" ? spec.zh : spec.en; }
+    function fieldLabel(name) { const f = schema.fields.find((f) => f.name === name); return f ? label(f) : name; }
     function enumWord(v) { return ENUM_WORDS[v] ? ENUM_WORDS[v][lang === "zh" ? 0 : 1] : v; }
 
     // ---- the form ----
@@ -78,11 +82,18 @@ enum FormScript {
       }
       const attrs = Object.assign({ type: spec.type === "date" ? "date" : "text" }, common);
       if (["money", "int", "rate"].includes(spec.type)) attrs.inputmode = spec.type === "int" ? "numeric" : "decimal";
-      if (spec.default != null) attrs.placeholder = t("dflt") + spec.default;
+      if (spec.default != null) attrs.placeholder = t("dflt") + defaultText(spec.default);
       else if (spec.type === "rate") attrs.placeholder = "0.25 / 25%";
       else if (spec.format === "gb2260") attrs.placeholder = "330802";
       else if (spec.format === "gb4754") attrs.placeholder = "C2614";
       return h("input", attrs);
+    }
+    // A default as a reader would say it: a number or percent as is, a field by its label, a formula as "computed".
+    function defaultText(d) {
+      if (/^[0-9.]+%?$/.test(d)) return d;
+      const f = schema.fields.find((f) => f.name === d);
+      if (f) return t("sameAs") + label(f);
+      return t("computed");
     }
     function unitText(spec) { return spec.unit ? h("span", { class: "unit", text: "（" + spec.unit + "）" }) : null; }
 
@@ -198,8 +209,13 @@ enum FormScript {
     // ---- messages ----
     function notice(title, items) {
       const n = $("#notice");
-      n.replaceChildren(h("strong", { text: title }), items && items.length ? h("ul", {}, items.map((i) => h("li", { text: i }))) : null);
+      n.replaceChildren(h("strong", { text: title }));
+      if (items && items.length) n.append(h("ul", {}, items.map((i) => h("li", { text: i }))));
       n.hidden = false;
+    }
+    // A second message beside one already shown (a file's unknown fields after the check's errors).
+    function addNotice(text) {
+      if ($("#notice").hidden) notice(text); else $("#notice").append(h("div", { text }));
     }
     function clearMarks() {
       $("#notice").hidden = true;
@@ -213,95 +229,15 @@ enum FormScript {
         if (el) { el.classList.add("invalid"); el.after(h("div", { class: "err", text: d.message })); }
         else general.push((d.path ? d.path + ": " : "") + d.message);
       }
-      notice(t("errors"), general.length ? general : [err.message]);
-      const first = document.querySelector(".invalid") || $("#notice");
-      first.scrollIntoView({ block: "center" });
+      // Messages tied to an input stand beside it; the box lists only the others.
+      notice(t("errors")(err.details ? err.details.length : 1), general);
+      const top = $("#notice").getBoundingClientRect().top;
+      if (top < 0 || top > innerHeight * 0.6) $("#notice").scrollIntoView({ block: "start" });
     }
+    """#
 
-    // ---- the report ----
-    const money = (x) => x == null ? "—" : Number(x).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    const range = (lo, hi) => lo === hi ? money(lo) : money(lo) + " – " + money(hi);
-    const wan = (x) => (Number(x) / 10000).toFixed(2);
-    function section(cls, title, n) { return h("h3", { class: "sec " + cls }, title, h("span", { class: "count", text: String(n) })); }
-    function explainButton(rule) {
-      const pre = h("pre", { class: "explain", hidden: true });
-      const b = h("button", { type: "button", class: "link", text: t("explain"), onclick: async () => {
-        if (!pre.hidden) { pre.hidden = true; return; }
-        pre.textContent = t("checking"); pre.hidden = false;
-        const r = await post("v1/explain/" + encodeURIComponent(rule.id), lastProfile);
-        pre.textContent = r.ok ? r.body.text : t("failed") + (r.body.error ? r.body.error.message : r.status);
-      } });
-      return [b, pre];
-    }
-    function card(r, cls, amount) {
-      return h("article", { class: "card " + cls },
-        h("div", { class: "head" }, h("span", { class: "title", text: r.title }), amount),
-        h("div", { class: "cite", text: `${r.document} ${r.clause} · ${r.id}` }),
-        h("div", { class: "reason", text: r.reason }),
-        r.failed_condition ? h("div", { class: "reason", text: t("failedCond") + r.failed_condition.text }) : null,
-        r.kind === "liquidity" && r.amount != null ? h("div", { class: "reason", text: t("refunded") + money(r.amount) + " " + t("yuan") }) : null,
-        (r.assumptions || []).map((a) => h("div", { class: "help", text: t("notes") + a })),
-        h("details", {}, h("summary", { text: t("quote") }), h("blockquote", { text: r.quote }), explainButton(r)));
-    }
-    function renderReport(rep) {
-      const out = $("#report");
-      const by = (s) => rep.rules.filter((r) => r.status === s);
-      const tot = rep.totals;
-      const sum = h("div", { class: "summary" },
-        h("h2", { text: t("result") }),
-        h("div", { class: "ent", text: [rep.profile.name, rep.profile.id].filter(Boolean).join(" · ") + ` · ${rep.year} ${t("year")}` }),
-        h("div", { class: "total" }, h("div", { class: "help", text: t("total") }),
-          h("span", { class: "big", text: range(tot.saving_low, tot.saving_high) }), " " + t("yuan"),
-          h("span", { class: "unit", text: `（${tot.saving_low === tot.saving_high ? wan(tot.saving_low) : wan(tot.saving_low) + " – " + wan(tot.saving_high)} ${t("wan")}）` })),
-        tot.is_lower_bound ? h("div", { class: "help", text: t("lower")(tot.undetermined_rules) }) : null,
-        Number(tot.liquidity_amount) > 0 ? h("div", { class: "help", text: t("liquidity") + money(tot.liquidity_amount) + " " + t("yuan") }) : null);
-      if (tot.by_category.length) {
-        const max = Math.max(...tot.by_category.map((c) => Number(c.high)), 1);
-        const table = h("table", { class: "cats" }, h("caption", { class: "help", text: t("byCat") }));
-        for (const c of tot.by_category) {
-          const fg = h("div", { class: "bar-fg" });
-          fg.style.width = (100 * Number(c.high) / max).toFixed(1) + "%";
-          table.append(h("tr", {}, h("td", {}, c.label, h("div", { class: "bar-bg" }, fg)), h("td", { class: "num", text: range(c.low, c.high) })));
-        }
-        sum.append(table);
-      }
-      const parts = [sum];
-      const eligible = by("eligible").filter((r) => r.kind !== "informational").sort((a, b) => Number(b.saving.high) - Number(a.saving.high));
-      parts.push(section("eligible", t("eligible"), eligible.length));
-      for (const r of eligible) parts.push(card(r, "eligible", h("span", { class: "amt", text: range(r.saving.low, r.saving.high) })));
-      const info = by("eligible").filter((r) => r.kind === "informational");
-      if (info.length) parts.push(h("details", { class: "more" }, h("summary", { text: `${t("informational")} (${info.length})` }), info.map((r) => card(r, "eligible", null))));
-      const und = by("undetermined").sort((a, b) => Number(b.possible_high ?? Infinity) - Number(a.possible_high ?? Infinity));
-      if (und.length) {
-        parts.push(section("undetermined", t("undetermined"), und.length));
-        if (rep.questions.length) parts.push(h("div", { class: "help", text: t("questions") }), h("ol", { class: "questions" }, rep.questions.map((q) => h("li", {}, h("strong", { text: q.label }), " — " + q.why))));
-        for (const r of und) {
-          const c = card(r, "undetermined", r.possible_high != null ? h("span", { class: "amt maybe", text: t("upTo") + money(r.possible_high) }) : null);
-          if (r.missing && r.missing.length) c.querySelector(".reason").after(h("ul", { class: "missing" }, r.missing.map((m) => h("li", { text: `${t("needs")}${m.label} (${m.path})` }))));
-          parts.push(c);
-        }
-      }
-      if (rep.near_misses.length) {
-        parts.push(section("near", t("near"), rep.near_misses.length));
-        for (const m of rep.near_misses) parts.push(h("article", { class: "card near" }, h("div", { class: "head" }, h("span", { class: "title", text: m.text }), h("span", { class: "amt maybe", text: range(m.saving_low, m.saving_high) })), h("div", { class: "cite", text: m.rule })));
-      }
-      const inel = by("ineligible");
-      if (inel.length) {
-        parts.push(section("ineligible", t("ineligible"), inel.length));
-        parts.push(h("div", { class: "compact" }, inel.map((r) => h("div", { class: "item" },
-          h("div", { class: "title", text: r.title }), h("div", { class: "cite", text: `${r.document} ${r.clause} · ${r.id}` }),
-          h("div", { class: "reason", text: r.reason })))));
-      }
-      for (const [s, key] of [["superseded", "superseded"], ["not_in_force", "notInForce"]]) {
-        const rs = by(s);
-        if (!rs.length) continue;
-        parts.push(h("details", { class: "more" }, h("summary", { text: `${t(key)} (${rs.length})` }),
-          rs.map((r) => card(r, "", r.saving ? h("span", { class: "amt maybe", text: range(r.saving.low, r.saving.high) }) : null))));
-      }
-      out.replaceChildren(...parts);
-      $("#foot").textContent = `jianfu ${rep.jianfu_version} · ${t("rulePack")} ${rep.rule_pack}`;
-    }
-
+    /// Requests, files, the language switch and start-up.
+    static let end = #"""
     // ---- requests ----
     async function post(path, profile) {
       try {
@@ -319,7 +255,13 @@ enum FormScript {
       $("#status").textContent = t("checking");
       const r = await post("v1/check", lastProfile);
       $("#status").textContent = "";
-      if (r.ok) { lastReport = r.body; renderReport(r.body); $("#report").scrollIntoView({ block: "start" }); return; }
+      if (r.ok) {
+        lastReport = r.body; renderReport(r.body);
+        // The report sits above the form: bring it into view only when it is not (a resubmission from below).
+        const top = $("#report").getBoundingClientRect().top;
+        if (top < 0 || top > innerHeight * 0.6) $("#report").scrollIntoView({ block: "start" });
+        return;
+      }
       $("#report").replaceChildren();
       if (r.status === 422 && r.body.error) markErrors(r.body.error);
       else notice(t("failed") + (r.body.error ? r.body.error.message : "HTTP " + r.status));
@@ -350,7 +292,7 @@ enum FormScript {
     }
     function applyLang() {
       document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-      for (const [id, key] of [["t-title", "title"], ["t-intro", "intro"], ["b-load", "load"], ["b-save", "save"], ["b-clear", "clear"], ["b-check", "check"]]) $("#" + id).textContent = t(key);
+      for (const [id, key] of [["t-title", "title"], ["t-intro", "intro"], ["t-profile", "profile"], ["b-load", "load"], ["b-save", "save"], ["b-clear", "clear"], ["b-check", "check"]]) $("#" + id).textContent = t(key);
       for (const b of document.querySelectorAll(".langs button")) b.classList.toggle("on", b.dataset.lang === lang);
       document.title = "Jianfu " + t("title");
     }
@@ -387,7 +329,7 @@ enum FormScript {
       } catch (e) { notice(t("failed") + e); return; }
       buildForm();
       if (params.profile) {
-        try { const unknown = fillProfile(JSON.parse(params.profile)); if (unknown.length) notice(t("unknownKeys") + unknown.join(", ")); await submit(); }
+        try { const unknown = fillProfile(JSON.parse(params.profile)); await submit(); if (unknown.length) addNotice(t("unknownKeys") + unknown.join(", ")); }
         catch (e) { notice(t("badFile") + e.message); }
       }
     }

@@ -4,10 +4,13 @@ import Glibc
 import Foundation
 
 /// A load generator for `jianfu serve --load-test`: `clients` keep-alive connections, each posting `body` to
-/// `/v1/check` as fast as answers come back for `seconds`. Returns the answers with status 200 and the 99th
-/// percentile of their latencies. A benchmark, never a unit test.
-public func runLoadTest(host: String, port: UInt16, clients: Int, seconds: Double, body: String) -> (requests: Int, p99Millis: Double) {
-    let request = Array("POST /v1/check HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+/// `path` (an empty body: a GET) as fast as answers come back for `seconds`. Returns the answers with status 200
+/// and the 99th percentile of their latencies. A benchmark, never a unit test.
+public func runLoadTest(host: String, port: UInt16, clients: Int, seconds: Double, body: String,
+                        path: String = "/v1/check") -> (requests: Int, p99Millis: Double) {
+    let request = body.isEmpty
+        ? Array("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n".utf8)
+        : Array("POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
     let deadline = LoadTest.now() + UInt64(seconds * 1e9)
     let latencies = Mutex<[UInt64]>([])
     let done = DispatchGroup()

@@ -19,7 +19,9 @@ public final class Server: @unchecked Sendable {
         /// 0 picks a free port (see `port` after `start()`).
         public var port: UInt16 = 8052
         public var maxConnections = 64
-        /// Seconds a client may stay silent, between requests or in the middle of one.
+        /// Seconds a client has to send a complete request, counted from the connection or the previous response:
+        /// an idle keep-alive connection is closed after it, and a request still incomplete gets 408 (a client that
+        /// trickles a byte at a time cannot hold a thread for longer).
         public var readTimeout: Double = 10
         public init() {}
     }

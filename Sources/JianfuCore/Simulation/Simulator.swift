@@ -44,6 +44,10 @@ public final class Simulator {
             let parts = Mutex<[[Aggregate]]>([])
             let scenarios = self.scenarios
             let profiles = batch
+            // Year plans fetched once per batch, not once per profile.
+            var planCache: [Int: YearPlan] = [:]
+            for sc in scenarios { if let y = sc.year, let p = sc.engine.plan(y) { planCache[y] = p } }
+            let plans = planCache
             let onlySets: [Set<Int>?] = scenarios.map { $0.disabled.isEmpty ? nil : Set(policy.rules.indices).subtracting($0.disabled) }
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
@@ -52,7 +56,13 @@ public final class Simulator {
                     let p = profiles[i]
                     for (s, sc) in scenarios.enumerated() {
                         guard let y = sc.engine.year(of: p, override: sc.year) else { continue }
-                        guard let r = sc.engine.check(p, year: y, trace: false, only: onlySets[s]) else { continue }
+                        let r: CheckResult
+                        if sc.year == y, let plan = plans[y] {
+                            r = sc.engine.check(p, plan: plan, trace: false, only: onlySets[s])
+                        } else {
+                            guard let checked = sc.engine.check(p, year: y, trace: false, only: onlySets[s]) else { continue }
+                            r = checked
+                        }
                         local[s].add(r, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
                     }
                     i += chunks
