@@ -78,11 +78,11 @@ struct Evaluator {
         case .days: return Rational(Int128(r.dayCount), Int128(year.dayCount)) ?? .zero
         case .none: return .one
         case .months:
-            var n = 0
-            for m in 1...12 {
-                if let first = Day(year: year.start.year, month: m, day: 1), first >= r.start, first < r.end { n += 1 }
-            }
-            return Rational(Int128(n), 12) ?? .zero
+            // Months of the year whose first day lies in [start, end): arithmetic on the dates, no loop.
+            let a = r.start.components, b = r.end.components
+            let first = a.day == 1 ? a.month : a.month + 1
+            let last = b.year > a.year ? 12 : (b.day == 1 ? b.month - 1 : b.month)
+            return Rational(Int128(max(0, last - first + 1)), 12) ?? .zero
         }
     }
 
