@@ -109,7 +109,7 @@ struct ProfileReaderTests {
          "turnover_loans": [{"amount": 1, "days": "five"}, {"amount": -2, "days": 0}], "registered_on": "2017-02-30"}
         """)
         #expect(d.map { $0.context ?? "" } == [
-            "", "land_use_tax", "income_tax_rate", "turnover_loans[0].days", "turnover_loans[1].amount",
+            "employes", "land_use_tax", "income_tax_rate", "turnover_loans[0].days", "turnover_loans[1].amount",
             "turnover_loans[1].days", "registered_on",
         ])
         #expect(d.first?.message.contains("employees") == true)

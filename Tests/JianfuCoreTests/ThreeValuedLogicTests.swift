@@ -126,7 +126,7 @@ struct ThreeValuedLogicTests {
     @Test func divisionByAKnownZeroIsAProblem() throws {
         let (v, problems) = try evaluate("land_use_tax / employees", #"{"land_use_tax": 100, "employees": 0}"#)
         #expect(!v.isKnown)
-        #expect(problems == ["employees must not be zero (it is a divisor)"])
+        #expect(problems == ["employees must be positive (it is a divisor, here 0)"])
     }
 
     @Test func divisionByAConstantZeroIsAProblem() throws {
@@ -237,7 +237,7 @@ struct ThreeValuedRuleTests {
     @Test func divisionByKnownZeroLeavesTheRuleUndeterminedWithAProblem() throws {
         let r = try result("zz-divide", #"{"land_use_tax": 100, "employees": 0}"#)
         #expect(r.status == .undetermined)
-        #expect(r.problems.contains { $0.contains("employees must not be zero") })
+        #expect(r.problems.contains { $0.contains("employees must be positive") })
     }
 
     @Test func divisionIsNotReachedWhenAConditionAlreadyFails() throws {

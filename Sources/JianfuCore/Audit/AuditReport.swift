@@ -32,7 +32,9 @@ public struct AuditReport {
 
     public func text() -> String {
         var out: [String] = [t("Jianfu 减负申请审核", "Jianfu claim audit")]
-        let counts = Verdict.allCases.map { v in "\(verdictWord(v)) \(verdicts.filter { $0.verdict == v }.count)" }
+        var counts = Verdict.allCases.map { v in "\(verdictWord(v)) \(verdicts.filter { $0.verdict == v }.count)" }
+        let conflicts = verdicts.filter { $0.conflictWith != nil }.count
+        if conflicts > 0 { counts.append(t("其中冲突 \(conflicts)", "of which conflicts \(conflicts)")) }
         out.append(t("共 \(verdicts.count) 件：", "\(verdicts.count) claims: ") + counts.joined(separator: t("，", ", ")))
         out.append(t("申请合计 ", "claimed ") + Money.format(fen: totalClaimed) + t(" 元；核定合计 ", "; granted ") + Money.format(fen: totalGranted) + t(" 元", ""))
         out.append("")

@@ -129,7 +129,8 @@ struct Evaluator {
         case .div(let a, let b, let denominator):
             let x = eval(a), y = eval(b)
             if y.interval.point?.isZero == true {
-                problem("\(denominator) must not be zero (it is a divisor)")
+                // POLICY-NOTES: "industry_tax_per_mu must be positive" — name the fact and what it must be.
+                problem(denominator == "the divisor" ? "the divisor must not be zero" : "\(denominator) must be positive (it is a divisor, here 0)")
                 return Value(.number(.all), deps: mergeDeps(x.deps, y.deps))
             }
             if y.interval.containsZero { return Value(.number(.all), deps: mergeDeps(x.deps, y.deps)) }

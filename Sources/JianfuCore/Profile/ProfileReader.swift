@@ -16,7 +16,7 @@ public struct ProfileReader: Sendable {
         for m in members {
             guard let slot = schema.fieldIndex(m.key) else {
                 diags.append(Diagnostic("\(origin):\(m.keyLine):\(m.keyColumn)",
-                                        "unknown field \"\(m.key)\"" + Suggest.hint(m.key, in: schema.fields.map(\.name))))
+                                        "unknown field \"\(m.key)\"" + Suggest.hint(m.key, in: schema.fields.map(\.name)), context: m.key))
                 continue
             }
             if m.value.isNull { continue }
