@@ -95,18 +95,20 @@ struct RuleEvaluator {
         for c in rule.cuts {
             if case .date(let d?) = ev.eval(c.code).kind, d > span.start, d < span.end { cutDays.append(d) }
         }
-        var pieces: [(DayRange, RulePlan.Segment)] = []
-        for seg in rp.segments {
+        // Pieces as (range, segment index): no segment (and its parameter arrays) is copied per piece.
+        var pieces: [(DayRange, Int)] = []
+        pieces.reserveCapacity(rp.segments.count + cutDays.count)
+        for (k, seg) in rp.segments.enumerated() {
             let r = seg.range.intersection(span)
             if r.isEmpty { continue }
             var start = r.start
             for d in cutDays.sorted() where d > start && d < r.end {
-                pieces.append((DayRange(start, d), seg))
+                pieces.append((DayRange(start, d), k))
                 start = d
             }
-            pieces.append((DayRange(start, r.end), seg))
+            pieces.append((DayRange(start, r.end), k))
+            if rule.proration == .none { break }
         }
-        if rule.proration == .none, let first = pieces.first { pieces = [first] }
 
         var low = Interval(Rational.zero), high = Interval(Rational.zero), amount = Interval(Rational.zero)
         var anyYes = false, anyUnknown = false
@@ -114,8 +116,8 @@ struct RuleEvaluator {
         var firstFailure: Failure? = scopeFailure
         var capValue: Value?
         var share = Rational.zero
-        for (range, seg) in pieces {
-            ev.params = seg.params
+        for (range, segIndex) in pieces {
+            ev.params = rp.segments[segIndex].params
             ev.piece = range
             ev.locals.removeAll(keepingCapacity: true)
             for c in rule.letCodes { ev.locals.append(ev.eval(c)) }
@@ -176,13 +178,14 @@ struct RuleEvaluator {
                 if holds == .yes {
                     anyYes = true
                     share = share.adding(w) ?? share
-                    if [pl, ph, pa].contains(where: { $0 != nil && $0?.point == nil }) { anyUnknown = true }
+                    if (pl != nil && pl?.point == nil) || (ph != nil && ph?.point == nil) || (pa != nil && pa?.point == nil) { anyUnknown = true }
                 } else {
                     anyUnknown = true
                 }
                 deps = mergeDeps(deps, pieceDeps)
             }
             if trace {
+                let seg = rp.segments[segIndex]
                 let used = rule.params.compactMap { p -> (slot: Int, value: Rational, from: Day)? in
                     guard let v = seg.params[p], let f = seg.paramFrom[p] else { return nil }
                     return (p, v, f)
@@ -200,8 +203,8 @@ struct RuleEvaluator {
                 if Bound.cmp(capValue.interval.lo, high.hi) < 0 { anyUnknown = true; deps = mergeDeps(deps, capValue.deps) }
             }
         }
-        result.problems = ev.problems
-        result.assumed = ev.assumed
+        if !ev.problems.isEmpty { result.problems = ev.problems }
+        if !ev.assumed.isEmpty { result.assumed = ev.assumed }
         result.share = share
 
         if !anyYes && !anyUnknown {
