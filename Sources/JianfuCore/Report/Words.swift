@@ -168,7 +168,16 @@ public struct Words: Sendable {
         var out = rule.assumptions.map { $0(lang) }
         for slot in result.assumed {
             let f = policy.schema.fields[slot]
-            out.append(t("假定：\(f.name) = \(f.defaultText ?? "")（未提供，按默认）", "assumed: \(f.name) = \(f.defaultText ?? "") (not given; the default)"))
+            // Show the default with the parameter values in force: annual_payroll × 2% × 40%.
+            var text = f.defaultText ?? ""
+            if let d = policy.defaults[slot] {
+                let params = result.pieces.first?.params ?? []
+                text = Render.text(d.expr) { name in
+                    guard let p = policy.parameterIndex(name), let v = params.first(where: { $0.slot == p }) else { return nil }
+                    return policy.parameters[p].unit == .rate ? Rational.percentText(v.value) : v.value.description
+                }
+            }
+            out.append(t("假定：\(f.name) = \(text)（未提供，按默认）", "assumed: \(f.name) = \(text) (not given; the default)"))
         }
         return out
     }
