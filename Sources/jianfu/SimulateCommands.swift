@@ -57,6 +57,10 @@ func runSimulate(_ o: Options) -> Int32 {
     var rejectCount = 0
     let rejectsPath = o.value("--rejects")
     let sim = Simulator(scenarios: scenarios)
+    if let t = o.value("--threads") {
+        guard let n = Int(t), n >= 1, n <= 256 else { printErr("jianfu simulate: --threads takes a number from 1 to 256"); return Exit.usage }
+        sim.workers = n
+    }
     let interactive = isatty(2) == 1
     let started = Date()
     if interactive {
@@ -84,7 +88,8 @@ func runSimulate(_ o: Options) -> Int32 {
         printErr("jianfu simulate: \(rejectCount) rows rejected (use --rejects FILE for the line numbers and reasons)")
     }
     if let pp = o.value("--partial") {
-        let partial = Partial(rulePack: policy.hash, scenarios: scenarios.map(\.descriptor), ruleIDs: policy.rules.map(\.id), aggregates: aggregates)
+        let partial = Partial(rulePack: policy.hash, scenarios: scenarios.map(\.descriptor), labels: scenarios.map(\.label),
+                              ruleIDs: policy.rules.map(\.id), aggregates: aggregates)
         guard writeFile(pp, partial.encoded()) else { return Exit.failure }
         if pp == "-" { return Exit.ok }
     }
@@ -124,7 +129,7 @@ func runMerge(_ o: Options) -> Int32 {
         printErr("jianfu merge: the partials were made with rule pack \(merged.rulePack), but \(engine.policy.directory) is \(engine.policy.hash); report with the same policy folder (--policies)")
         return Exit.failure
     }
-    return emitSimulation(policy: engine.policy, labels: merged.scenarios, aggregates: merged.aggregates, format: format, html: o.value("--html"), lang: lang)
+    return emitSimulation(policy: engine.policy, labels: merged.labels, aggregates: merged.aggregates, format: format, html: o.value("--html"), lang: lang)
 }
 
 func runGenerate(_ o: Options) -> Int32 {

@@ -187,14 +187,15 @@ struct CSVReaderTests {
         #expect(throws: CSVError.unterminatedQuote(path: path, line: 3)) { try readAll(path, chunkSize: 3) }
     }
 
-    @Test func quoteInsideUnquotedCell() throws {
-        let path = try temporaryFile("a,b\n\"x\ny\",ab\"c\n")
-        #expect(throws: CSVError.quoteInUnquotedCell(path: path, line: 3, column: 6)) { try readAll(path) }
-    }
-
-    @Test func quoteInsideUnquotedCellColumnCountsCharacters() throws {
-        let path = try temporaryFile("名称,数\"量\n")
-        #expect(throws: CSVError.quoteInUnquotedCell(path: path, line: 1, column: 5)) { try readAll(path) }
+    @Test func quoteInsideUnquotedCellIsKeptAsText() throws {
+        // Lenient like spreadsheets and Spark: one stray quote must not stop a population run.
+        let path = try temporaryFile("a,b\n\"x\ny\",ab\"c\n名称,数\"量\n")
+        let reader = try CSVReader(path: path)
+        _ = try reader.next()
+        let row = try #require(try reader.next())
+        #expect(try row.strings() == ["x\ny", "ab\"c"])
+        let row2 = try #require(try reader.next())
+        #expect(try row2.strings() == ["名称", "数\"量"])
     }
 
     @Test func textAfterClosingQuote() throws {

@@ -284,7 +284,9 @@ public final class CSVReader {
                 while q < end {
                     let b = base[q]
                     if b > comma { q += 1; continue }
-                    if b == comma || b == lf || b == cr || b == quote { break }
+                    // A quote inside an unquoted cell is kept as text (as spreadsheets and Spark read it):
+                    // one stray quote must not stop a run of millions of rows.
+                    if b == comma || b == lf || b == cr { break }
                     q += 1
                 }
                 if q == end {
@@ -295,10 +297,6 @@ public final class CSVReader {
                     break cellLoop
                 }
                 let b = base[q]
-                if b == quote {
-                    throw CSVError.quoteInUnquotedCell(
-                        path: path, line: line + newlines, column: column(of: q, recordStart: start))
-                }
                 spans[count] = CellSpan(start: p, end: q, escaped: false)
                 count += 1
                 if b == comma {

@@ -7,12 +7,16 @@ public struct Partial: Sendable {
     public static let format = "jianfu-partial/1"
 
     public var rulePack: String
+    /// What must agree for partials to merge (year and reform hash per scenario).
     public var scenarios: [String]
+    /// The scenarios' names for reports (information only: never decides whether partials merge).
+    public var labels: [String]
     public var ruleIDs: [String]
     public var aggregates: [Aggregate]
 
-    public init(rulePack: String, scenarios: [String], ruleIDs: [String], aggregates: [Aggregate]) {
-        self.rulePack = rulePack; self.scenarios = scenarios; self.ruleIDs = ruleIDs; self.aggregates = aggregates
+    public init(rulePack: String, scenarios: [String], labels: [String]? = nil, ruleIDs: [String], aggregates: [Aggregate]) {
+        self.rulePack = rulePack; self.scenarios = scenarios; self.labels = labels ?? scenarios
+        self.ruleIDs = ruleIDs; self.aggregates = aggregates
     }
 
     func body() -> String {
@@ -21,6 +25,7 @@ public struct Partial: Sendable {
         w.string("format", Partial.format)
         w.string("rule_pack", rulePack)
         w.strings("scenarios", scenarios)
+        w.strings("labels", labels)
         w.strings("rules", ruleIDs)
         w.beginArray("aggregates")
         for a in aggregates { Partial.write(a, &w) }
@@ -83,7 +88,10 @@ public struct Partial: Sendable {
         var h = SHA256()
         h.update(Array(reencode(body).utf8))
         guard SHA256.hex(of: h.finalize()) == sum else { throw fail("checksum mismatch: the partial was modified or corrupted") }
-        var p = Partial(rulePack: body["rule_pack"]?.stringValue ?? "", scenarios: (body["scenarios"]?.arrayItems ?? []).compactMap(\.stringValue),
+        let scenarios = (body["scenarios"]?.arrayItems ?? []).compactMap(\.stringValue)
+        let labels = (body["labels"]?.arrayItems ?? []).compactMap(\.stringValue)
+        var p = Partial(rulePack: body["rule_pack"]?.stringValue ?? "", scenarios: scenarios,
+                        labels: labels.count == scenarios.count ? labels : scenarios,
                         ruleIDs: (body["rules"]?.arrayItems ?? []).compactMap(\.stringValue), aggregates: [])
         for a in body["aggregates"]?.arrayItems ?? [] {
             guard let agg = aggregate(a, rules: p.ruleIDs.count) else { throw fail("malformed aggregate") }

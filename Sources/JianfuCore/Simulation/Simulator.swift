@@ -22,6 +22,8 @@ public struct Scenario: Sendable {
 public final class Simulator {
     public let scenarios: [Scenario]
     public var batchSize = 4096
+    /// Threads evaluating batches (default: every core); several shards on one machine may share them out.
+    public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Called with (rows read, rows rejected so far) after each batch; used for progress on a terminal.
     public var progress: ((Int, Int) -> Void)?
 
@@ -33,7 +35,7 @@ public final class Simulator {
         var aggs = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
         let regionSlot = policy.schema.fieldIndex("region_code")
         let employeesSlot = policy.schema.fieldIndex("employees")
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = self.workers
         var batch: [Profile] = []
         batch.reserveCapacity(batchSize)
         var rejected = 0, read = 0
