@@ -55,6 +55,16 @@ import Testing
         #expect(m.high == Fixture.fen("75000"))
     }
 
+    @Test func industrialSizeLimitIsFoundInsideTheIfBranch() throws {
+        // 企业所得税法实施条例 第九十二条 (52号 二(五)): an industrial firm of 101 employees misses the 100 limit;
+        // 100 qualifies: 300,000 × (25% − 10%) = 45,000.00.
+        let m = try #require(try nearMiss("{\(Self.urban), \"employees\": 101, \"total_assets\": 10000000, \"taxable_income\": 300000}",
+                                           rule: "52-2-5-small-profit"))
+        #expect(Fixture.policy.schema.fields[m.field].name == "employees")
+        #expect(m.to == Rational(100))
+        #expect(m.high == Fixture.fen("45000"))
+    }
+
     @Test func regionIsNeverSuggested() throws {
         // 江山市 is outside 衢州市区: region_code is not actionable, so no near miss is offered.
         let m = try nearMiss(#"{"year": 2017, "region_code": "330881", "industry_code": "C2614", "evaluation_grade": "A", "tax_per_mu": 9000, "industry_tax_per_mu": 10000, "land_use_tax": 100000}"#,

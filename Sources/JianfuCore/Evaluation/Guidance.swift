@@ -116,10 +116,23 @@ extension Engine {
             } else if v.tri != .yes { return nil }
         }
         guard let failing else { return nil }
-        // A failing `or` can be mended through any of its comparisons: offer the smallest relative change.
+        // Walk down to the comparisons that could mend the failing part: any side of an `or` (the smallest
+        // relative change is offered), the branch an `if` takes, and the one failing conjunct of an `and`.
         var candidates: [Code] = []
         func collect(_ c: Code) {
-            if case .or(let a, let b) = c { collect(a); collect(b) } else { candidates.append(c) }
+            switch c {
+            case .or(let a, let b): collect(a); collect(b)
+            case .choose(let cond, let a, let b):
+                switch ev.valueInFirstPiece(ri, profile, cond)?.tri {
+                case .yes?: collect(a)
+                case .no?: collect(b)
+                default: break
+                }
+            case .and:
+                let failingParts = conjuncts(c).filter { ev.valueInFirstPiece(ri, profile, $0)?.tri == .no }
+                if failingParts.count == 1 { collect(failingParts[0]) }
+            default: candidates.append(c)
+            }
         }
         collect(failing)
         var best: (NearMiss, Rational)?
