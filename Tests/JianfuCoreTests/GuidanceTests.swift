@@ -65,6 +65,25 @@ import Testing
         #expect(m.high == Fixture.fen("45000"))
     }
 
+    @Test func aLoanRepaidAfterSixteenDaysIsOneDayFromTheFifteenDayRate() throws {
+        // 52号 八(一): 16 days is not covered; 15 days (含) is: 1,000,000 × 15 × (0.03% − 0.024%) × 140/365
+        // = 900 × 140/365 = 345.205… → 345.21.
+        let m = try #require(try nearMiss("{\(Self.urban), \"turnover_loans\": [{\"amount\": 1000000, \"days\": 16}]}",
+                                           rule: "52-8-1-turnover-rate"))
+        #expect(m.item == 0)
+        #expect(m.to == Rational(15))
+        #expect(m.high == Fixture.fen("345.21"))
+        #expect(Words(policy: Fixture.policy, lang: .en).nearMiss(m).hasPrefix("turnover_loans[0].days 16 → 15"))
+    }
+
+    @Test func anAssociationFeeOneFenBelowTenThousandIsANearMiss() throws {
+        // 52号 五(二): 会费标准在1万元以上 (1万 included): 9,999.99 → 10,000.00; 50% × 10,000 × 140/365 = 1,917.81.
+        let m = try #require(try nearMiss("{\(Self.urban), \"association_fees\": [{\"role\": \"vice_president\", \"annual_fee\": 9999.99}]}",
+                                           rule: "52-5-2-association-fee"))
+        #expect(m.to == Rational(10000))
+        #expect(m.high == Fixture.fen("1917.81"))
+    }
+
     @Test func regionIsNeverSuggested() throws {
         // 江山市 is outside 衢州市区: region_code is not actionable, so no near miss is offered.
         let m = try nearMiss(#"{"year": 2017, "region_code": "330881", "industry_code": "C2614", "evaluation_grade": "A", "tax_per_mu": 9000, "industry_tax_per_mu": 10000, "land_use_tax": 100000}"#,

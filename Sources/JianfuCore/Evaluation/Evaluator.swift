@@ -34,6 +34,15 @@ struct Evaluator {
         if !assumed.isEmpty { assumed.removeAll() }
     }
 
+    /// Makes `index` of list `field` the current item, so item keys can be evaluated outside an aggregate
+    /// (guidance inspecting one loan or one membership).
+    mutating func focus(field: Int, index: Int) {
+        itemField = field
+        itemIndex = index
+        itemMissingList = false
+        if case .list(let items)? = profile.values[field], index < items.count { itemValue = items[index] } else { itemValue = nil }
+    }
+
     mutating func problem(_ message: String) {
         if !problems.contains(message) { problems.append(message) }
     }

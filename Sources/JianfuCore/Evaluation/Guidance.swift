@@ -15,6 +15,9 @@ public struct NearMiss: Sendable {
     public var rule: Int
     public var condition: Int
     public var field: Int
+    /// For a key of a list item (`turnover_loans[1].days`): the item and the key.
+    public var item: Int?
+    public var key: Int?
     public var from: Rational
     /// The value to reach; with `strict`, the bound itself is excluded ("below 200%").
     public var to: Rational
@@ -118,26 +121,35 @@ extension Engine {
         guard let failing else { return nil }
         // Walk down to the comparisons that could mend the failing part: any side of an `or` (the smallest
         // relative change is offered), the branch an `if` takes, and the one failing conjunct of an `and`.
-        var candidates: [Code] = []
+        var candidates: [(Code, (field: Int, index: Int)?)] = []
+        var focus: (field: Int, index: Int)? = nil
         func collect(_ c: Code) {
             switch c {
             case .or(let a, let b): collect(a); collect(b)
             case .choose(let cond, let a, let b):
-                switch ev.valueInFirstPiece(ri, profile, cond)?.tri {
+                switch ev.valueInFirstPiece(ri, profile, cond, item: focus)?.tri {
                 case .yes?: collect(a)
                 case .no?: collect(b)
                 default: break
                 }
             case .and:
-                let failingParts = conjuncts(c).filter { ev.valueInFirstPiece(ri, profile, $0)?.tri == .no }
+                let failingParts = conjuncts(c).filter { ev.valueInFirstPiece(ri, profile, $0, item: focus)?.tri == .no }
                 if failingParts.count == 1 { collect(failingParts[0]) }
-            default: candidates.append(c)
+            case .aggregate(.any, let field, let filter?, nil) where focus == nil:
+                // No item is covered (e.g. every loan was repaid after 15 days): mend one item.
+                guard case .list(let items)? = profile.values[field] else { break }
+                for i in items.indices {
+                    focus = (field, i)
+                    collect(filter)
+                }
+                focus = nil
+            default: candidates.append((c, focus))
             }
         }
         collect(failing)
         var best: (NearMiss, Rational)?
-        for c in candidates {
-            guard case .compare(let op, let a, let b) = c, let m = mend(ri, ci, op, a, b, profile, ev, year) else { continue }
+        for (c, item) in candidates {
+            guard case .compare(let op, let a, let b) = c, let m = mend(ri, ci, op, a, b, profile, ev, year, item: item) else { continue }
             let change = (m.to.subtracting(m.from) ?? .zero)
             let scale = m.from.isZero ? Rational.one : (m.from.isNegative ? m.from.negated() ?? .one : m.from)
             let rel = (change.isNegative ? change.negated() ?? change : change).divided(by: scale) ?? change
@@ -147,26 +159,58 @@ extension Engine {
         return best?.0
     }
 
-    /// The change of the one actionable fact in `fact op bound` that makes the comparison hold.
-    private func mend(_ ri: Int, _ ci: Int, _ op0: CmpOp, _ a: Code, _ b: Code, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
+    /// The change of the one actionable fact in `fact op bound` that makes the comparison hold: a profile field,
+    /// or (with `item`) a key of one list item.
+    private func mend(_ ri: Int, _ ci: Int, _ op0: CmpOp, _ a: Code, _ b: Code, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int,
+                      item: (field: Int, index: Int)? = nil) -> NearMiss? {
         let rule = policy.rules[ri]
+        func itemKeys(_ c: Code) -> Set<Int> {
+            switch c {
+            case .itemKey(let k): return [k]
+            case .negate(let x): return itemKeys(x)
+            case .add(let x, let y), .sub(let x, let y), .mul(let x, let y), .div(let x, let y, _): return itemKeys(x).union(itemKeys(y))
+            default: return []
+            }
+        }
         func actionable(_ c: Code) -> Set<Int> { fieldsRead(c, rule).filter { policy.schema.fields[$0].actionable } }
         var (op, fact, bound) = (op0, a, b)
-        if actionable(fact).isEmpty {
+        let facts: (Code) -> Set<Int> = item == nil ? actionable : itemKeys
+        if facts(fact).isEmpty {
             (fact, bound) = (bound, fact)
             op = CmpOp.flipped(op)
         }
-        let factFields = actionable(fact)
-        guard factFields.count == 1, let field = factFields.first, actionable(bound).isEmpty else { return nil }
-        let spec = policy.schema.fields[field]
-        guard [.money, .int, .rate].contains(spec.kind), let f0 = profile.number(field) else { return nil }
-        guard let v0 = ev.valueInFirstPiece(ri, profile, fact)?.interval.point,
-              let bv = ev.valueInFirstPiece(ri, profile, bound)?.interval.point else { return nil }
+        let factSlots = facts(fact)
+        guard factSlots.count == 1, let slot = factSlots.first, facts(bound).isEmpty else { return nil }
+        // The spec of the fact and how to read and write it in a profile.
+        let spec: FieldSpec
+        if let item {
+            guard let itemSpec = policy.schema.fields[item.field].item, slot < itemSpec.keys.count else { return nil }
+            spec = itemSpec.keys[slot]
+        } else {
+            spec = policy.schema.fields[slot]
+        }
+        func read(_ p: Profile) -> Rational? {
+            guard let item else { return p.number(slot) }
+            guard case .list(let items)? = p.values[item.field], item.index < items.count,
+                  case .record(let vals) = items[item.index], case .number(let r)? = vals[slot] else { return nil }
+            return r
+        }
+        func write(_ p: inout Profile, _ v: Rational) {
+            guard let item else { p.values[slot] = .number(v); return }
+            guard case .list(var items)? = p.values[item.field], item.index < items.count,
+                  case .record(var vals) = items[item.index] else { return }
+            vals[slot] = .number(v)
+            items[item.index] = .record(vals)
+            p.values[item.field] = .list(items)
+        }
+        guard [.money, .int, .rate].contains(spec.kind), let f0 = read(profile) else { return nil }
+        guard let v0 = ev.valueInFirstPiece(ri, profile, fact, item: item)?.interval.point,
+              let bv = ev.valueInFirstPiece(ri, profile, bound, item: item)?.interval.point else { return nil }
         var probe = profile
         let step = spec.kind == .rate ? Rational(1, 100) ?? .one : Rational.one
         guard let f1 = f0.adding(step) else { return nil }
-        probe.values[field] = .number(f1)
-        guard let v1 = ev.valueInFirstPiece(ri, probe, fact)?.interval.point,
+        write(&probe, f1)
+        guard let v1 = ev.valueInFirstPiece(ri, probe, fact, item: item)?.interval.point,
               let slope = v1.subtracting(v0)?.divided(by: step), !slope.isZero,
               let delta = bv.subtracting(v0)?.divided(by: slope), var target = f0.adding(delta) else { return nil }
         let strict = op == .lt || op == .gt
@@ -181,14 +225,15 @@ extension Engine {
         if spec.kind == .int, trial < Rational(spec.min ?? 0) { return nil }
         if !spec.signed, trial.isNegative { return nil }
         if spec.kind == .rate, trial > .one || trial.isNegative { return nil }
-        probe.values[field] = .number(trial)
+        write(&probe, trial)
         guard let after = self.check(probe, year: year)?.results[ri],
               after.status == .eligible || after.status == .superseded, let low = after.low, let high = after.high else { return nil }
         var compared: (String, Rational, Rational)?
         if case .local(let l) = fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, fact)?.interval.point {
             compared = (rule.lets[l].name, v0, strict ? bv : vt)
         }
-        return NearMiss(rule: ri, condition: ci, field: field, from: f0, to: strict ? target : trial, strict: strict, up: up,
+        return NearMiss(rule: ri, condition: ci, field: item?.field ?? slot, item: item?.index, key: item == nil ? nil : slot,
+                        from: f0, to: strict ? target : trial, strict: strict, up: up,
                         compared: compared.map { (name: $0.0, from: $0.1, to: $0.2) }, low: low, high: high)
     }
 

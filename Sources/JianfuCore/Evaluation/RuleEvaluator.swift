@@ -238,12 +238,13 @@ struct RuleEvaluator {
 extension RuleEvaluator {
     /// Evaluates `code` in the context of the rule's first piece of the year (parameters in force, `let`s
     /// computed), for guidance that inspects a condition's parts.
-    func valueInFirstPiece(_ ruleIndex: Int, _ profile: Profile, _ code: Code) -> Value? {
+    func valueInFirstPiece(_ ruleIndex: Int, _ profile: Profile, _ code: Code, item: (field: Int, index: Int)? = nil) -> Value? {
         let rule = policy.rules[ruleIndex]
         let rp = plan.rules[ruleIndex]
         guard rp.inForce, let seg = rp.segments.first else { return nil }
         var ev = Evaluator(policy: policy, profile: profile, params: seg.params, piece: seg.range, year: plan.range, proration: rule.proration)
         for l in rule.lets { ev.locals.append(ev.eval(l.formula.code)) }
+        if let item { ev.focus(field: item.field, index: item.index) }
         return ev.eval(code)
     }
 }

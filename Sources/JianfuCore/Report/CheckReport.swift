@@ -209,7 +209,7 @@ public struct CheckReport {
         for m in nearMisses {
             w.beginObject()
             w.string("rule", policy.rules[m.rule].id)
-            w.string("field", policy.schema.fields[m.field].name)
+            w.string("field", m.item.map { i in words.path(FieldRef(field: m.field, item: i, key: m.key ?? -1)) } ?? policy.schema.fields[m.field].name)
             w.raw("from", m.from.description)
             w.raw("to", m.to.description)
             w.bool("bound_excluded", m.strict)

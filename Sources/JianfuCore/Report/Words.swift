@@ -253,9 +253,14 @@ extension Words {
 
     /// `tax_per_mu 135,000.00 → 150,000.00 (ratio 0.45 → 0.5): 52-7-1-…, 34,520.55 – 69,041.10`.
     public func nearMiss(_ m: NearMiss) -> String {
-        let spec = policy.schema.fields[m.field]
+        var spec = policy.schema.fields[m.field]
+        var name = spec.name
+        if let i = m.item, let k = m.key, let itemSpec = spec.item, k < itemSpec.keys.count {
+            name = path(FieldRef(field: m.field, item: i, key: k))
+            spec = itemSpec.keys[k]
+        }
         func show(_ r: Rational) -> String { FieldValue.number(r).display(spec) }
-        var s = "\(spec.name) \(show(m.from)) → "
+        var s = "\(name) \(show(m.from)) → "
         if m.strict {
             s += (m.up ? t("高于 ", "above ") : t("低于 ", "below ")) + show(m.to) + t("（不含）", " (excluded)")
         } else {
