@@ -16,19 +16,19 @@ struct RuleEvaluator {
     func scopeTest(_ rule: Rule, _ profile: Profile) -> (Tri, [FieldRef], Failure?) {
         var tri = Tri.yes
         var deps: [FieldRef] = []
-        if !rule.scope.regions.isEmpty {
+        if !rule.scopeRegionBytes.isEmpty {
             if let code = profile.string(regionSlot) {
                 // Bytes rather than hasPrefix: Foundation's hasPrefix goes through CFString, slow per profile.
-                if !rule.scope.regions.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { return (.no, [], .region(code)) }
+                if !rule.scopeRegionBytes.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { return (.no, [], .region(code)) }
             } else {
                 tri = .unknown
                 if let s = regionSlot { deps.append(FieldRef(field: s)) }
             }
         }
-        if !rule.scope.sections.isEmpty {
-            if let code = profile.string(industrySlot), let first = code.first {
-                let section = String(first).uppercased()
-                if !rule.scope.sections.contains(section) { return (.no, [], .industry(code)) }
+        if !rule.scopeSectionBytes.isEmpty {
+            if let code = profile.string(industrySlot), let first = code.utf8.first {
+                let section = first >= 0x61 && first <= 0x7A ? first - 0x20 : first
+                if !rule.scopeSectionBytes.contains(section) { return (.no, [], .industry(code)) }
             } else {
                 tri = .unknown
                 if let s = industrySlot { deps.append(FieldRef(field: s)) }
@@ -38,16 +38,13 @@ struct RuleEvaluator {
     }
 
     /// An evaluator for `profile`, to be passed to every `evaluate` of one check.
-    static func hasPrefix(_ s: String, _ p: String) -> Bool {
+    static func hasPrefix(_ s: String, _ p: [UInt8]) -> Bool {
         let r = s.utf8.withContiguousStorageIfAvailable { a in
-            p.utf8.withContiguousStorageIfAvailable { b in
-                guard a.count >= b.count else { return false }
-                for k in 0..<b.count where a[k] != b[k] { return false }
-                return true
-            }
+            guard a.count >= p.count else { return false }
+            for k in 0..<p.count where a[k] != p[k] { return false }
+            return true
         }
-        if let r, let r { return r }
-        return s.utf8.starts(with: p.utf8)
+        return r ?? s.utf8.starts(with: p)
     }
 
     func evaluator(for profile: Profile) -> Evaluator {
@@ -72,8 +69,8 @@ struct RuleEvaluator {
         var ewTri = Tri.yes
         var ewDeps: [FieldRef] = []
         var span = rp.base
-        if let ew = rule.enterpriseWindow {
-            let a = ev.eval(ew.from.code), b = ev.eval(ew.until.code)
+        if let fromCode = rule.windowFromCode, let untilCode = rule.windowUntilCode {
+            let a = ev.eval(fromCode), b = ev.eval(untilCode)
             if case .date(let d1?) = a.kind, case .date(let d2?) = b.kind {
                 let w = DayRange(d1, d2)
                 result.enterpriseWindow = w
@@ -92,8 +89,8 @@ struct RuleEvaluator {
 
         // Pieces: the plan's segments, narrowed to the enterprise window and cut where the rule asks.
         var cutDays: [Day] = []
-        for c in rule.cuts {
-            if case .date(let d?) = ev.eval(c.code).kind, d > span.start, d < span.end { cutDays.append(d) }
+        for c in rule.cutCodes {
+            if case .date(let d?) = ev.eval(c).kind, d > span.start, d < span.end { cutDays.append(d) }
         }
         // Pieces as (range, segment index): no segment (and its parameter arrays) is copied per piece.
         var pieces: [(DayRange, Int)] = []

@@ -1,16 +1,20 @@
 /// The parts of a rule's evaluation that depend only on the policy and the year: whether it is in force,
 /// and its segments of the year with the parameter values in force on each. Built once per year and shared
 /// by every profile evaluated for that year.
-struct RulePlan: Sendable {
+final class RulePlan: Sendable {
     struct Segment: Sendable {
         var range: DayRange
         var params: [Rational?]
         var paramFrom: [Day?]
     }
-    var inForce: Bool
+    let inForce: Bool
     /// year ∩ window.
-    var base: DayRange
-    var segments: [Segment]
+    let base: DayRange
+    let segments: [Segment]
+
+    init(inForce: Bool, base: DayRange, segments: [Segment]) {
+        self.inForce = inForce; self.base = base; self.segments = segments
+    }
 }
 
 /// The plans of every rule for one calendar year.

@@ -129,6 +129,12 @@ public final class Rule: Sendable {
     let highCode: Code?
     let amountCode: Code?
     let capCode: Code?
+    let windowFromCode: Code?
+    let windowUntilCode: Code?
+    let cutCodes: [Code]
+    /// The scope as bytes: region code prefixes and section letters (compared per profile without Foundation).
+    let scopeRegionBytes: [[UInt8]]
+    let scopeSectionBytes: [UInt8]
 
     init(index: Int, id: String, title: Text, category: String, kind: BenefitKind, documentIndex: Int, clause: String, quote: String, scope: Scope, windowFrom: Day, windowUntil: Day?, enterpriseWindow: (from: Formula, until: Formula, text: Text)?, cuts: [Formula], proration: Proration, lets: [LetBinding], conditions: [Condition], savingLow: Formula?, savingHigh: Formula?, isRange: Bool, amount: Formula?, cap: Formula?, claimRateLow: Formula?, claimRateHigh: Formula?, claimBase: Formula?, group: String?, assumptions: [Text], note: String?, params: [Int], file: String) {
         self.index = index
@@ -166,6 +172,11 @@ public final class Rule: Sendable {
         highCode = savingHigh?.code
         amountCode = amount?.code
         capCode = cap?.code
+        windowFromCode = enterpriseWindow?.from.code
+        windowUntilCode = enterpriseWindow?.until.code
+        cutCodes = cuts.map(\.code)
+        scopeRegionBytes = scope.regions.map { Array($0.utf8) }
+        scopeSectionBytes = scope.sections.compactMap { $0.utf8.first }
     }
 
     /// The window as a half-open range of days.

@@ -32,47 +32,32 @@ public final class Simulator {
     /// Runs the whole source. Rejected rows go to `reject(line, reason)`; rows read = evaluated + rejected.
     public func run(_ source: inout any ProfileSource, reject: (Int, String) -> Void) throws(Diagnostics) -> [Aggregate] {
         let policy = scenarios[0].engine.policy
-        var aggs = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
-        let regionSlot = policy.schema.fieldIndex("region_code")
-        let employeesSlot = policy.schema.fieldIndex("employees")
+        let totals = Mutex(scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) })
+        let scenarios = self.scenarios
         let workers = self.workers
+        // Year plans fetched once, not once per profile; disabled rules as the set of rules to evaluate.
+        var planCache: [Int: YearPlan] = [:]
+        for sc in scenarios { if let y = sc.year, let p = sc.engine.plan(y) { planCache[y] = p } }
+        let plans = planCache
+        let onlySets: [Set<Int>?] = scenarios.map { $0.disabled.isEmpty ? nil : Set(policy.rules.indices).subtracting($0.disabled) }
         var batch: [Profile] = []
         batch.reserveCapacity(batchSize)
         var rejected = 0, read = 0
+        // Reading overlaps evaluation: while one batch is evaluated on every core, the next one is read.
+        let inFlight = DispatchGroup()
 
         func flush() {
             guard !batch.isEmpty else { return }
-            let chunks = min(workers, batch.count)
-            let parts = Mutex<[[Aggregate]]>([])
-            let scenarios = self.scenarios
             let profiles = batch
-            // Year plans fetched once per batch, not once per profile.
-            var planCache: [Int: YearPlan] = [:]
-            for sc in scenarios { if let y = sc.year, let p = sc.engine.plan(y) { planCache[y] = p } }
-            let plans = planCache
-            let onlySets: [Set<Int>?] = scenarios.map { $0.disabled.isEmpty ? nil : Set(policy.rules.indices).subtracting($0.disabled) }
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
-                var i = c
-                while i < profiles.count {
-                    let p = profiles[i]
-                    for (s, sc) in scenarios.enumerated() {
-                        guard let y = sc.engine.year(of: p, override: sc.year) else { continue }
-                        let r: CheckResult
-                        if sc.year == y, let plan = plans[y] {
-                            r = sc.engine.check(p, plan: plan, trace: false, only: onlySets[s])
-                        } else {
-                            guard let checked = sc.engine.check(p, year: y, trace: false, only: onlySets[s]) else { continue }
-                            r = checked
-                        }
-                        local[s].add(r, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
-                    }
-                    i += chunks
-                }
-                parts.withLock { $0.append(local) }
+            batch = []
+            batch.reserveCapacity(batchSize)
+            inFlight.wait()
+            inFlight.enter()
+            DispatchQueue.global().async {
+                let part = Simulator.evaluate(profiles, scenarios, plans, onlySets, policy: policy, chunks: min(workers, profiles.count))
+                totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
+                inFlight.leave()
             }
-            for part in parts.withLock({ $0 }) { for s in aggs.indices { aggs[s].merge(part[s]) } }
-            batch.removeAll(keepingCapacity: true)
             progress?(read, rejected)
         }
 
@@ -94,8 +79,41 @@ public final class Simulator {
             }
         }
         flush()
+        inFlight.wait()
+        var aggs = totals.withLock { $0 }
         for s in aggs.indices { aggs[s].rowsRead = read; aggs[s].rejected = rejected }
         return aggs
+    }
+
+    /// Evaluates one batch on `chunks` threads and returns its aggregates, one per scenario.
+    static func evaluate(_ profiles: [Profile], _ scenarios: [Scenario], _ plans: [Int: YearPlan], _ onlySets: [Set<Int>?],
+                         policy: PolicySet, chunks: Int) -> [Aggregate] {
+        let regionSlot = policy.schema.fieldIndex("region_code")
+        let employeesSlot = policy.schema.fieldIndex("employees")
+        let parts = Mutex<[[Aggregate]]>([])
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
+            var i = c
+            while i < profiles.count {
+                let p = profiles[i]
+                for (s, sc) in scenarios.enumerated() {
+                    guard let y = sc.engine.year(of: p, override: sc.year) else { continue }
+                    let r: CheckResult
+                    if sc.year == y, let plan = plans[y] {
+                        r = sc.engine.check(p, plan: plan, trace: false, only: onlySets[s])
+                    } else {
+                        guard let checked = sc.engine.check(p, year: y, trace: false, only: onlySets[s]) else { continue }
+                        r = checked
+                    }
+                    local[s].add(r, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
+                }
+                i += chunks
+            }
+            parts.withLock { $0.append(local) }
+        }
+        var out = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
+        for part in parts.withLock({ $0 }) { for s in out.indices { out[s].merge(part[s]) } }
+        return out
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }
