@@ -199,3 +199,19 @@ extension Aggregate {
     /// The whole run's aggregate as a merge would produce it (rows counted the same way).
     init(copyOf a: Aggregate) { self = a }
 }
+
+@Suite struct PopulationFormatTests {
+    @Test func csvAndNDJSONOfOnePopulationGiveTheSameAggregate() throws {
+        var g1 = PopulationGenerator(count: 150, seed: 21), g2 = PopulationGenerator(count: 150, seed: 21)
+        var csv = "", nd = ""
+        g1.write(.csv) { csv += $0 }
+        g2.write(.ndjson) { nd += $0 }
+        var a: any ProfileSource = try CSVProfileSource(path: Population.temp("p.csv", Array(csv.utf8)), encoding: .auto, schema: Fixture.policy.schema)
+        var b: any ProfileSource = try NDJSONProfileSource(path: Population.temp("p.ndjson", Array(nd.utf8)), schema: Fixture.policy.schema)
+        let sim = Simulator(scenarios: [Scenario(label: "t", engine: Fixture.engine, year: 2017)])
+        let x = try sim.run(&a) { _, _ in }[0]
+        let y = try sim.run(&b) { line, reason in Issue.record("NDJSON line \(line) rejected: \(reason)") }[0]
+        #expect(x.evaluated == 150 && y.evaluated == 150)
+        #expect(x == y)
+    }
+}

@@ -53,6 +53,10 @@ public struct PopulationGenerator {
                           "standard_factory_lease_park_built", "safety_risk_deposit", "si_deferral_requested", "in_difficulty",
                           "restructuring_aligned", "survey_fees", "pile_testing_fees", "env_monitoring_fees"]
 
+    /// The list and record fields among the columns (their cells become JSON arrays and objects in NDJSON).
+    static let lists = ["monthly_wages", "turnover_loans", "guarantees", "association_fees"]
+    static let record = "standard_factory_lease"
+
     static func money(_ yuan: Double) -> String {
         let fen = Int64((max(0, yuan) * 100).rounded())
         let f = fen % 100
@@ -146,17 +150,25 @@ public struct PopulationGenerator {
         var scalars: [String] = []
         var lists: [String: [Int: [(String, String)]]] = [:]
         var plain: [String: [Int: String]] = [:]
+        var recordKeys: [(String, String)] = []
         for (i, c) in Self.columns.enumerated() {
             guard let v = cells[i] else { continue }
             let json = Self.jsonValue(c, v)
-            let parts = c.split(separator: "_")
-            if let n = parts.firstIndex(where: { Int($0) != nil }), c != "year" {
-                let field = parts[..<n].joined(separator: "_"), idx = Int(parts[n]) ?? 0
-                let key = parts[(n + 1)...].joined(separator: "_")
-                if key.isEmpty { plain[field, default: [:]][idx] = json } else { lists[field, default: [:]][idx, default: []].append((key, json)) }
+            if let list = Self.lists.first(where: { c.hasPrefix($0 + "_") }) {
+                // `turnover_loans_1_days` → item 1, key days; `monthly_wages_2` → item 2.
+                let rest = c.dropFirst(list.count + 1).split(separator: "_", maxSplits: 1)
+                let idx = Int(rest[0]) ?? 0
+                if rest.count == 2 { lists[list, default: [:]][idx, default: []].append((String(rest[1]), json)) } else { plain[list, default: [:]][idx] = json }
+            } else if c.hasPrefix(Self.record + "_") {
+                recordKeys.append((String(c.dropFirst(Self.record.count + 1)), json))
             } else {
                 scalars.append("\"\(c)\":\(json)")
             }
+        }
+        // As in the CSV form: a list whose columns are all empty is an empty list, not a missing one.
+        for list in Self.lists where plain[list] == nil && lists[list] == nil { scalars.append("\"\(list)\":[]") }
+        if !recordKeys.isEmpty {
+            scalars.append("\"\(Self.record)\":{" + recordKeys.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         }
         for (f, items) in plain.sorted(by: { $0.key < $1.key }) {
             scalars.append("\"\(f)\":[" + items.keys.sorted().compactMap { items[$0] }.joined(separator: ",") + "]")
@@ -171,7 +183,7 @@ public struct PopulationGenerator {
     static func jsonValue(_ column: String, _ v: String) -> String {
         if v == "true" || v == "false" { return v }
         let textual = ["id", "name", "region_code", "industry_code", "registered_on", "evaluation_grade"]
-        if textual.contains(column) || column.hasSuffix("_role") { return "\"" + v + "\"" }
+        if textual.contains(column) || column.hasSuffix("_role") || column.hasSuffix("_start_on") { return "\"" + v + "\"" }
         return v
     }
 }

@@ -44,7 +44,10 @@ public enum Suggest {
         let w = Array(word.lowercased().unicodeScalars)
         var best: (String, Int)?
         for c in candidates {
-            let d = distance(w, Array(c.lowercased().unicodeScalars))
+            let cs = Array(c.lowercased().unicodeScalars)
+            let d = distance(w, cs)
+            // A candidate with nothing in common (every character replaced) is no suggestion.
+            if d >= max(w.count, cs.count) { continue }
             if d <= max(2, w.count / 3), d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         return best?.0
