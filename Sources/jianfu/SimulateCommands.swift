@@ -64,10 +64,12 @@ func runSimulate(_ o: Options) -> Int32 {
     let interactive = isatty(2) == 1
     let started = Date()
     if interactive {
-        sim.progress = { read, rejected in
+        sim.progress = { read, rejected, fraction in
             let secs = Date().timeIntervalSince(started)
             let rate = secs > 0 ? Int(Double(read) / secs) : 0
-            FileHandle.standardError.write("\r\(read) rows, \(rejected) rejected, \(rate) rows/s   ".data(using: .utf8) ?? Data())
+            var eta = ""
+            if let f = fraction, f > 0.01, f < 1 { eta = ", ETA \(Int(secs * (1 - f) / f)) s (\(Int(f * 100))%)" }
+            FileHandle.standardError.write("\r\(read) rows, \(rejected) rejected, \(rate) rows/s\(eta)   ".data(using: .utf8) ?? Data())
         }
     }
     let aggregates: [Aggregate]

@@ -96,6 +96,8 @@ public final class CSVReader {
     private var start = 0  // first byte of the next record in storage.bytes
     private var end = 0  // one past the last byte read into storage.bytes
     private var atEOF = false
+    /// Bytes read from the file so far (for progress and ETA).
+    public private(set) var bytesRead = 0
     private var line = 1  // physical line on which the next record starts
 
     /// How many leading bytes auto-detection inspects.
@@ -142,7 +144,7 @@ public final class CSVReader {
             storage.grow(to: storage.capacity * 2)
         }
         let n = try source.read(into: storage.bytes + end, count: min(chunkSize, storage.capacity - end))
-        if n == 0 { atEOF = true } else { end += n }
+        if n == 0 { atEOF = true } else { end += n; bytesRead += n }
     }
 
     /// Fills the detection window, handles byte-order marks and picks the encoding.

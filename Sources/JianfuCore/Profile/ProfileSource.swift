@@ -10,6 +10,12 @@ public enum SourceRecord: Sendable {
 /// unknown column, broken quoting) throw; row-level problems come back as `.rejected`.
 public protocol ProfileSource {
     mutating func next() throws(Diagnostics) -> SourceRecord?
+    /// The share of the input read so far, when it can be known (a file, not standard input).
+    var fractionRead: Double? { get }
+}
+
+extension ProfileSource {
+    public var fractionRead: Double? { nil }
 }
 
 /// The format of a population file, from `--input-format` or the file's extension.
@@ -38,9 +44,16 @@ public struct CSVProfileSource: ProfileSource {
     let reader: CSVReader
     let mapper: CSVProfileMapper?
     let file: String
+    let size: Int?
+
+    public var fractionRead: Double? {
+        guard let size, size > 0 else { return nil }
+        return min(1, Double(reader.bytesRead) / Double(size))
+    }
 
     public init(path: String, encoding: TextEncodingChoice, schema: Schema) throws(Diagnostics) {
         file = path == "-" ? "<stdin>" : path
+        size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         do {
             reader = try CSVReader(path: path, encoding: encoding)
             if let header = try reader.next() {

@@ -24,8 +24,9 @@ public final class Simulator {
     public var batchSize = 4096
     /// Threads evaluating batches (default: every core); several shards on one machine may share them out.
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// Called with (rows read, rows rejected so far) after each batch; used for progress on a terminal.
-    public var progress: ((Int, Int) -> Void)?
+    /// Called with (rows read, rows rejected so far, share of the input read when known) after each batch; used
+    /// for progress on a terminal.
+    public var progress: ((Int, Int, Double?) -> Void)?
 
     public init(scenarios: [Scenario]) { self.scenarios = scenarios }
 
@@ -58,11 +59,13 @@ public final class Simulator {
                 totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
                 inFlight.leave()
             }
-            progress?(read, rejected)
+            progress?(read, rejected, fraction)
         }
 
+        var fraction: Double? = nil
         while let rec = try source.next() {
             read += 1
+            if read % 4096 == 0 { fraction = source.fractionRead }
             switch rec {
             case .profile(let p):
                 // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
