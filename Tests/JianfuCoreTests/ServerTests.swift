@@ -241,7 +241,9 @@ final class TestClient {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw TestError("cannot connect to port \(port)") }
+        // No close here: a class whose init throws after initializing every property still runs deinit, which
+        // closes fd; closing twice could close a descriptor another thread has just been given.
+        guard rc == 0 else { throw TestError("cannot connect to port \(port)") }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
