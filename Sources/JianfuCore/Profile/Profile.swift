@@ -1,5 +1,6 @@
 /// A value given for a profile field: a scalar, a list of items, or a record of keyed values.
-public indirect enum FieldValue: Sendable, Equatable {
+/// Not `indirect`: lists and records hold arrays (already references), so scalars need no heap box.
+public enum FieldValue: Sendable, Equatable {
     case number(Rational)
     case bool(Bool)
     case string(String)
