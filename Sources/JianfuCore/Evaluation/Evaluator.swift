@@ -26,6 +26,18 @@ struct Evaluator {
         locals.reserveCapacity(8)
     }
 
+    /// Scratch space for a rule's pieces of the year, kept between rules.
+    private var pieceBuffer: [(DayRange, Int)] = []
+
+    mutating func takePieceBuffer() -> [(DayRange, Int)] {
+        var b = pieceBuffer
+        pieceBuffer = []
+        b.removeAll(keepingCapacity: true)
+        return b
+    }
+
+    mutating func returnPieceBuffer(_ b: [(DayRange, Int)]) { pieceBuffer = b }
+
     /// Ready for the next rule of the same profile (one evaluator serves a whole check).
     mutating func reset(params: [Rational?], piece: DayRange, proration: Proration) {
         self.params = params; self.piece = piece; self.proration = proration

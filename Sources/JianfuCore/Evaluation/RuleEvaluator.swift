@@ -93,8 +93,9 @@ struct RuleEvaluator {
             if case .date(let d?) = ev.eval(c).kind, d > span.start, d < span.end { cutDays.append(d) }
         }
         // Pieces as (range, segment index): no segment (and its parameter arrays) is copied per piece.
-        var pieces: [(DayRange, Int)] = []
-        pieces.reserveCapacity(rp.segments.count + cutDays.count)
+        // The evaluator's buffer, reused rule after rule: no allocation per rule.
+        var pieces = ev.takePieceBuffer()
+        defer { ev.returnPieceBuffer(pieces) }
         for (k, seg) in rp.segments.enumerated() {
             let r = seg.range.intersection(span)
             if r.isEmpty { continue }

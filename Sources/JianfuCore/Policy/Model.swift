@@ -212,6 +212,9 @@ public final class PolicySet: Sendable {
     /// SHA-256 over the canonical content of the folder (rule-pack version).
     public let hash: String
 
+    /// Each rule's category as an index into `catalog.categories` (the count for an unknown one).
+    public let ruleCategoryIndex: [Int]
+
     init(directory: String, schema: Schema, catalog: Catalog, parameters: [Parameter], documents: [Document], rules: [Rule], defaults: [Formula?], hash: String) {
         self.directory = directory
         self.schema = schema
@@ -221,7 +224,9 @@ public final class PolicySet: Sendable {
         self.rules = rules
         self.defaults = defaults
         self.hash = hash
+        ruleCategoryIndex = rules.map { r in catalog.categories.firstIndex { $0.id == r.category } ?? catalog.categories.count }
     }
+
 
     /// The same policy set with other parameter values (a reform).
     func with(parameters: [Parameter]) -> PolicySet {

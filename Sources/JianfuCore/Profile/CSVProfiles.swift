@@ -24,6 +24,9 @@ public struct CSVProfileMapper: Sendable {
     public let headers: [String]
     /// List fields that have columns in this file (a row with all of them empty has an empty list).
     let listFields: [Int]
+    /// The spec of each column's value.
+    let specs: [FieldSpec]
+    let layout: Layout
 
     /// Reads the header; every unknown or repeated column is reported.
     public init(schema: Schema, header: [String], file: String) throws(Diagnostics) {
@@ -55,6 +58,42 @@ public struct CSVProfileMapper: Sendable {
             if case .listItemKey(let f, _, _) = c { lists.insert(f) }
         }
         listFields = lists.sorted()
+        specs = cols.map { c -> FieldSpec in
+            switch c {
+            case .scalar(let f): return schema.fields[f]
+            case .recordKey(let f, let k): return schema.fields[f].keys[k]
+            case .listItem(let f, _): return schema.fields[f].item ?? schema.fields[f]
+            case .listItemKey(let f, _, let k): return schema.fields[f].item?.keys[k] ?? schema.fields[f]
+            }
+        }
+        layout = CSVProfileMapper.layout(cols, listFields: listFields)
+    }
+
+    /// Where each record's keys and each list's numbered items sit among the columns.
+    struct Layout: Sendable {
+        var records: [(field: Int, columns: [(column: Int, key: Int)])] = []
+        /// Items in number order; a plain item has one column with key -1.
+        var lists: [(field: Int, items: [[(column: Int, key: Int)]])] = []
+    }
+
+    static func layout(_ cols: [Column], listFields: [Int]) -> Layout {
+        var out = Layout()
+        var records: [Int: [(column: Int, key: Int)]] = [:]
+        var lists: [Int: [Int: [(column: Int, key: Int)]]] = [:]
+        for (i, c) in cols.enumerated() {
+            switch c {
+            case .recordKey(let f, let k): records[f, default: []].append((i, k))
+            case .listItem(let f, let n): lists[f, default: [:]][n, default: []].append((i, -1))
+            case .listItemKey(let f, let n, let k): lists[f, default: [:]][n, default: []].append((i, k))
+            case .scalar: break
+            }
+        }
+        out.records = records.keys.sorted().map { (field: $0, columns: records[$0] ?? []) }
+        out.lists = listFields.map { f in
+            let byNumber = lists[f] ?? [:]
+            return (field: f, items: byNumber.keys.sorted().map { byNumber[$0] ?? [] })
+        }
+        return out
     }
 
     static func knownNames(_ schema: Schema) -> [String] {
@@ -109,54 +148,44 @@ public struct CSVProfileMapper: Sendable {
         if row.count != columns.count {
             return .failure(Diagnostics([Diagnostic("\(file):\(row.line)", "expected \(columns.count) cells as in the header, got \(row.count)")]))
         }
-        // List items by field, keyed by their column number, in order.
-        var items: [Int: [Int: [FieldValue?]]] = [:]
-        var scalarItems: [Int: [Int: FieldValue]] = [:]
-        var records: [Int: [FieldValue?]] = [:]
+        // Every cell read once into one array; lists and records are assembled from the layouts made with the
+        // header (no dictionaries per row).
+        var cells = [FieldValue?](repeating: nil, count: columns.count)
         let gb = row.encoding == .gb18030
-        for (i, c) in columns.enumerated() {
+        for i in columns.indices {
             if row.isEmpty(at: i) { continue }
-            let spec: FieldSpec
-            switch c {
-            case .scalar(let f): spec = schema.fields[f]
-            case .recordKey(let f, let k): spec = schema.fields[f].keys[k]
-            case .listItem(let f, _): guard let it = schema.fields[f].item else { continue }; spec = it
-            case .listItemKey(let f, _, let k): guard let it = schema.fields[f].item else { continue }; spec = it.keys[k]
-            }
-            let value: FieldValue
-            switch cell(row, i, spec, gb: gb) {
-            case .success(let v): value = v
-            case .failure(let m):
-                diags.append(Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])"))
-                continue
-            }
-            switch c {
-            case .scalar(let f): p.values[f] = value
-            case .recordKey(let f, let k):
-                var r = records[f] ?? Array(repeating: nil, count: schema.fields[f].keys.count)
-                r[k] = value
-                records[f] = r
-            case .listItem(let f, let n): scalarItems[f, default: [:]][n] = value
-            case .listItemKey(let f, let n, let k):
-                let count = schema.fields[f].item?.keys.count ?? 0
-                var r = items[f]?[n] ?? Array(repeating: nil, count: count)
-                r[k] = value
-                items[f, default: [:]][n] = r
+            switch cell(row, i, specs[i], gb: gb) {
+            case .success(let v): cells[i] = v
+            case .failure(let m): diags.append(Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])"))
             }
         }
         if !diags.isEmpty { return .failure(Diagnostics(diags)) }
-        for (f, r) in records { p.values[f] = .record(r) }
-        for f in listFields {
-            if let s = scalarItems[f] {
-                p.values[f] = .list(s.keys.sorted().compactMap { s[$0] })
-            } else if let s = items[f] {
-                p.values[f] = .list(s.keys.sorted().compactMap { s[$0].map { FieldValue.record($0) } })
-            } else {
-                p.values[f] = .list([])
+        for (i, c) in columns.enumerated() {
+            if case .scalar(let f) = c, let v = cells[i] { p.values[f] = v }
+        }
+        for r in layout.records {
+            guard r.columns.contains(where: { cells[$0.column] != nil }) else { continue }
+            var vals = [FieldValue?](repeating: nil, count: schema.fields[r.field].keys.count)
+            for c in r.columns { vals[c.key] = cells[c.column] }
+            p.values[r.field] = .record(vals)
+        }
+        for l in layout.lists {
+            var items: [FieldValue] = []
+            let keyCount = schema.fields[l.field].item?.keys.count ?? 0
+            for item in l.items where item.contains(where: { cells[$0.column] != nil }) {
+                if let plain = item.first, plain.key < 0 {
+                    if let v = cells[plain.column] { items.append(v) }
+                } else {
+                    var vals = [FieldValue?](repeating: nil, count: keyCount)
+                    for c in item { vals[c.key] = cells[c.column] }
+                    items.append(.record(vals))
+                }
             }
+            p.values[l.field] = .list(items)
         }
         return .success(p)
     }
+
 
     /// ASCII spaces and tabs cut from both ends, without Foundation (which is slow per cell).
     static func trim(_ s: String) -> String {

@@ -79,7 +79,11 @@ public struct Aggregate: Sendable, Equatable {
     public mutating func add(_ result: CheckResult, policy: PolicySet, region: String?, employees: Rational?) {
         evaluated += 1
         var any = false
-        var catTotals: [String: (Int128, Int128)] = [:]
+        // Per-category sums of this enterprise, by the category's index (no dictionary per profile).
+        let categoryIndex = policy.ruleCategoryIndex
+        var catLow = [Int128](repeating: 0, count: policy.catalog.categories.count + 1)
+        var catHigh = catLow
+        var catSeen = [Bool](repeating: false, count: catLow.count)
         for i in result.results.indices {
             switch result.results[i].status {
             case .eligible:
@@ -87,9 +91,8 @@ public struct Aggregate: Sendable, Equatable {
                 if let l = result.results[i].low, let h = result.results[i].high {
                     rules[i].low += l; rules[i].high += h
                     if h > 0 { any = true }
-                    let c = policy.rules[i].category
-                    let old = catTotals[c] ?? (0, 0)
-                    catTotals[c] = (old.0 + l, old.1 + h)
+                    let c = categoryIndex[i]
+                    catLow[c] += l; catHigh[c] += h; catSeen[c] = true
                 }
                 if let a = result.results[i].amount { rules[i].liquidity += a; liquidity += a }
             case .superseded: rules[i].superseded += 1
@@ -104,9 +107,10 @@ public struct Aggregate: Sendable, Equatable {
         total.add(one)
         regions[region ?? "unknown", default: Bucket()].add(one)
         sizes[Aggregate.sizeBand(employees), default: Bucket()].add(one)
-        for (c, v) in catTotals {
-            one = Bucket(enterprises: 1, beneficiaries: v.1 > 0 ? 1 : 0, low: v.0, high: v.1)
-            categories[c, default: Bucket()].add(one)
+        for c in catLow.indices where catSeen[c] {
+            let name = c < policy.catalog.categories.count ? policy.catalog.categories[c].id : "other"
+            one = Bucket(enterprises: 1, beneficiaries: catHigh[c] > 0 ? 1 : 0, low: catLow[c], high: catHigh[c])
+            categories[name, default: Bucket()].add(one)
         }
         if any { histogram[Aggregate.bin(t.high), default: 0] += 1 }
     }
