@@ -1,0 +1,152 @@
+import Foundation  // Data and String(data:encoding:) decode GB18030 cells.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One record from a `CSVReader`: cell bytes are unescaped but still in the file's encoding.
+/// It views the reader's buffer, which the reader's next `next()` call overwrites; `copy()` detaches it.
+public struct CSVRow {
+    let storage: CSVRowStorage
+
+    /// 1-based physical line on which the record starts (quoted line breaks advance later records).
+    public var line: Int { storage.line }
+    /// Number of cells in the record.
+    public var count: Int { storage.spanCount }
+    /// The encoding `string(at:)` decodes with.
+    public var encoding: CSVEncoding { storage.encoding }
+
+    /// Calls `body` with cell `i`'s bytes without copying; the pointer is valid only inside `body`.
+    @inline(__always)
+    public func withCell<R, E: Error>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        precondition(i >= 0 && i < storage.spanCount, "cell index out of range")
+        let span = storage.spans[i]
+        return try body(UnsafeBufferPointer(start: storage.bytes + span.start, count: span.end - span.start))
+    }
+
+    /// A copy of cell `i`'s bytes.
+    public func bytes(at i: Int) -> [UInt8] {
+        withCell(i) { Array($0) }
+    }
+
+    /// Whether cell `i` has no bytes (`a,,b` or `""`).
+    public func isEmpty(at i: Int) -> Bool {
+        precondition(i >= 0 && i < storage.spanCount, "cell index out of range")
+        let span = storage.spans[i]
+        return span.start == span.end
+    }
+
+    /// Cell `i` decoded to a String; throws `CSVError.undecodableCell` for invalid bytes.
+    public func string(at i: Int) throws(CSVError) -> String {
+        let decoded = withCell(i) { CSVRowStorage.decode($0, encoding: storage.encoding) }
+        guard let decoded else {
+            throw CSVError.undecodableCell(path: storage.path, line: storage.line, cell: i, encoding: storage.encoding)
+        }
+        return decoded
+    }
+
+    /// All cells decoded; convenient for headers and small files.
+    public func strings() throws(CSVError) -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            result.append(try string(at: i))
+        }
+        return result
+    }
+
+    /// A row with its own storage, unaffected by later `next()` calls.
+    public func copy() -> CSVRow {
+        let n = storage.spanCount
+        var total = 0
+        for i in 0..<n { total += storage.spans[i].end - storage.spans[i].start }
+        let owned = CSVRowStorage(capacity: max(total, 1), path: storage.path)
+        owned.encoding = storage.encoding
+        owned.line = storage.line
+        while owned.spanCapacity < n { owned.growSpans() }
+        var offset = 0
+        for i in 0..<n {
+            let span = storage.spans[i]
+            let length = span.end - span.start
+            (owned.bytes + offset).update(from: storage.bytes + span.start, count: length)
+            owned.spans[i] = CellSpan(start: offset, end: offset + length, escaped: false)
+            offset += length
+        }
+        owned.spanCount = n
+        return CSVRow(storage: owned)
+    }
+}
+
+/// Byte range of one cell in the buffer; `escaped` marks quoted cells still holding `""` pairs.
+struct CellSpan {
+    var start: Int
+    var end: Int
+    var escaped: Bool
+}
+
+/// Buffer and cell spans shared by a reader and the rows it returns; manual memory keeps the hot loop free of
+/// copy-on-write and bounds checks, and the class owns the memory so rows stay memory-safe after the reader is gone.
+final class CSVRowStorage {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var spans: UnsafeMutablePointer<CellSpan>
+    private(set) var spanCapacity: Int
+    var spanCount = 0
+    var line = 0
+    var encoding: CSVEncoding = .utf8
+    let path: String
+
+    init(capacity: Int, path: String) {
+        self.capacity = capacity
+        self.bytes = .allocate(capacity: capacity)
+        self.spanCapacity = 64
+        self.spans = .allocate(capacity: 64)
+        self.path = path
+    }
+
+    deinit {
+        bytes.deallocate()
+        spans.deallocate()
+    }
+
+    /// Enlarges the byte buffer, keeping its contents; only a record longer than the buffer needs this.
+    func grow(to newCapacity: Int) {
+        let newBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBytes.update(from: bytes, count: capacity)
+        bytes.deallocate()
+        bytes = newBytes
+        capacity = newCapacity
+    }
+
+    /// Doubles the span array, keeping the first `spanCount` spans.
+    func growSpans() {
+        let newCapacity = spanCapacity * 2
+        let newSpans = UnsafeMutablePointer<CellSpan>.allocate(capacity: newCapacity)
+        newSpans.initialize(from: spans, count: spanCount)
+        spans.deallocate()
+        spans = newSpans
+        spanCapacity = newCapacity
+    }
+
+    /// Foundation's CFStringEncoding for GB18030-2000, which also covers GBK and GB2312 text.
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    /// Decodes cell bytes; nil when they are not valid in `encoding`.
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, encoding: CSVEncoding) -> String? {
+        // Both encodings are ASCII-compatible, and most cells are plain ASCII numbers or codes.
+        var high: UInt8 = 0
+        for b in buffer { high |= b }
+        if high < 0x80 {
+            return String(decoding: buffer, as: UTF8.self)
+        }
+        switch encoding {
+        case .utf8:
+            return String(validating: buffer, as: UTF8.self)
+        case .gb18030:
+            return String(data: Data(buffer: buffer), encoding: gb18030)
+        }
+    }
+}
