@@ -5,11 +5,11 @@ public struct SimulationHTML {
 
     public init(report: SimulationReport) { self.report = report }
 
-    private var words: Words { report.words }
-    private var policy: PolicySet { report.policy }
-    private var comparing: Bool { report.aggregates.count == 2 }
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
-    private func e(_ s: String) -> String { HTMLText.escape(s) }
+    var words: Words { report.words }
+    var policy: PolicySet { report.policy }
+    var comparing: Bool { report.aggregates.count == 2 }
+    func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    func e(_ s: String) -> String { HTMLText.escape(s) }
 
     /// The page: headline, targets, category/region/size charts, the table by rule, and the rule-pack footer.
     public func render() -> String {
@@ -35,17 +35,17 @@ public struct SimulationHTML {
 
     // MARK: headline
 
-    private func scenarioName(_ i: Int) -> String {
+    func scenarioName(_ i: Int) -> String {
         comparing ? t("情景 \(i == 0 ? "A" : "B")：", "Scenario \(i == 0 ? "A" : "B"): ") : t("情景：", "Scenario: ")
     }
 
-    private func card(_ key: String, _ value: String, _ extra: String? = nil, cls: String = "") -> String {
+    func card(_ key: String, _ value: String, _ extra: String? = nil, cls: String = "") -> String {
         var s = "<div class=\"card\(cls.isEmpty ? "" : " " + cls)\"><div class=\"k\">\(e(key))</div><div class=\"v\">\(e(value))</div>"
         if let extra { s += "<div class=\"x\">\(e(extra))</div>" }
         return s + "</div>\n"
     }
 
-    private func headline() -> String {
+    func headline() -> String {
         var h = "<section>\n<h2>\(e(t("概要", "Headline")))</h2>\n"
         for (i, a) in report.aggregates.enumerated() {
             if comparing { h += "<h3>\(e(scenarioName(i) + report.labels[i]))</h3>\n" }
@@ -80,7 +80,7 @@ public struct SimulationHTML {
     // MARK: charts
 
     /// One bar: solid up to `low`, lighter up to `high` (a range); `text` goes in the chart's value column.
-    private struct Bar {
+    struct Bar {
         var low: Int128
         var high: Int128
         var series: String
@@ -88,7 +88,7 @@ public struct SimulationHTML {
     }
 
     /// One row: a label line (with an optional right-aligned text), its bars, and an optional note line.
-    private struct Row {
+    struct Row {
         var label: String
         var right: String?
         var rightClass = "val"
@@ -102,136 +102,14 @@ public struct SimulationHTML {
         var note: String?
     }
 
-    // The viewBox is narrow (360 units) so text stays legible at a phone's width; on wide screens the CSS
-    // shrinks the text instead of letting it grow with the chart. Widths below are estimated at the phone sizes.
-    private static let chartWidth = 360.0, labelSize = 14.0, valueSize = 12.5
+    func series(_ i: Int) -> String { comparing && i == 0 ? "a" : "b" }
 
-    /// An SVG of horizontal bars with labels above them; nothing overlaps: long labels wrap and a right text
-    /// that does not fit beside the label gets its own line.
-    private func svgChart(id: String, title: String, rows: [Row]) -> String {
-        let w = Self.chartWidth
-        let texts = rows.flatMap { $0.bars.compactMap(\.text) }
-        let column = texts.isEmpty ? 0 : (texts.map { Self.textWidth($0, Self.valueSize) }.max() ?? 0) + 10
-        let barArea = w - column, barHeight = 14.0, barGap = 4.0, line = 18.0
-        var y = 2.0
-        var body = ""
-        func text(_ s: String, _ cls: String, x: Double, baseline: Double, end: Bool = false) {
-            body += "<text class=\"\(cls)\" x=\"\(fmt(x))\" y=\"\(fmt(baseline))\"\(end ? " text-anchor=\"end\"" : "")>\(e(s))</text>"
-        }
-        for row in rows {
-            var labelLines: [String]
-            var rightOwnLine = false
-            if let r = row.right {
-                let rw = Self.textWidth(r, Self.valueSize) + 10
-                if Self.textWidth(row.label, Self.labelSize) + rw <= w {
-                    labelLines = [row.label]
-                } else if w - rw >= w / 2 {
-                    labelLines = Self.wrap(row.label, w - rw, Self.labelSize)
-                } else {
-                    labelLines = Self.wrap(row.label, w, Self.labelSize); rightOwnLine = true
-                }
-            } else {
-                labelLines = Self.wrap(row.label, w, Self.labelSize)
-            }
-            for (k, l) in labelLines.enumerated() {
-                text(l, "lbl", x: 0, baseline: y + 14)
-                if k == 0, !rightOwnLine, let r = row.right { text(r, row.rightClass, x: w, baseline: y + 14, end: true) }
-                y += line
-            }
-            if rightOwnLine, let r = row.right { text(r, row.rightClass, x: w, baseline: y + 13, end: true); y += line }
-            var by = y + 2
-            let top = by
-            for bar in row.bars {
-                if row.track { body += rect("track", 0, by, barArea, barHeight) }
-                let lo = length(bar.low, row.scale, barArea), hi = length(bar.high, row.scale, barArea)
-                if lo > 0 { body += rect(bar.series, 0, by, lo, barHeight) }
-                if hi > lo { body += rect(bar.series + "x", lo, by, hi - lo, barHeight) }
-                if let t = bar.text { text(t, "val", x: w, baseline: by + 11, end: true) }
-                by += barHeight + barGap
-            }
-            if let target = row.target, row.scale > 0, !row.bars.isEmpty {
-                let x = length(target, row.scale, barArea)
-                body += "<line class=\"tgt\" x1=\"\(fmt(x))\" y1=\"\(fmt(top - 3))\" x2=\"\(fmt(x))\" y2=\"\(fmt(by - barGap + 3))\"/>"
-            }
-            y = row.bars.isEmpty ? y : by - barGap + 2
-            if let n = row.note {
-                for l in Self.wrap(n, w, Self.valueSize) { text(l, "val", x: 0, baseline: y + 14); y += 16 }
-            }
-            y += 10
-        }
-        return "<svg class=\"chart\" width=\"100%\" viewBox=\"0 0 \(fmt(w)) \(fmt(y))\" role=\"img\" aria-labelledby=\"\(id)-t\">"
-            + "<title id=\"\(id)-t\">\(e(title))</title>" + body + "</svg>\n"
-    }
+    func wanRange(_ lo: Int128, _ hi: Int128) -> String { report.wan(lo, hi) }
 
-    private func rect(_ cls: String, _ x: Double, _ y: Double, _ w: Double, _ h: Double) -> String {
-        "<rect class=\"\(cls)\" x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(w))\" height=\"\(fmt(h))\"/>"
-    }
-
-    private func length(_ v: Int128, _ scale: Int128, _ area: Double) -> Double {
-        guard scale > 0, v > 0 else { return 0 }
-        let l = Double(v) / Double(scale) * area
-        return min(area, max(l, 1))  // a non-zero amount stays visible
-    }
-
-    private func fmt(_ d: Double) -> String {
-        let r = (d * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
-
-    /// A generous estimate of rendered width: CJK and full-width characters are 1 em, Latin about 0.6 em.
-    static func textWidth(_ s: String, _ size: Double) -> Double {
-        var em = 0.0
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x20, 0x2C, 0x2E, 0x3A, 0x3B, 0x28, 0x29: em += 0.32
-            case ..<0x2E80: em += 0.62
-            default: em += 1.0
-            }
-        }
-        return em * size
-    }
-
-    /// Greedy line breaking: at spaces in Latin text, between any two characters in Chinese.
-    static func wrap(_ s: String, _ width: Double, _ size: Double) -> [String] {
-        var tokens: [String] = []
-        var word = ""
-        for ch in s {
-            if ch == " " { tokens.append(word + " "); word = "" }
-            else if ch.unicodeScalars.first.map({ $0.value >= 0x2E80 }) == true {
-                if !word.isEmpty { tokens.append(word); word = "" }
-                tokens.append(String(ch))
-            } else { word.append(ch) }
-        }
-        if !word.isEmpty { tokens.append(word) }
-        var lines: [String] = [], current = ""
-        for tok in tokens {
-            if !current.isEmpty, textWidth(current + tok.trimmingSpaces, size) > width {
-                lines.append(current.trimmingSpaces); current = ""
-            }
-            current += tok
-        }
-        if !current.isEmpty || lines.isEmpty { lines.append(current.trimmingSpaces) }
-        return lines
-    }
-
-    private func legend() -> String {
-        var s = "<p class=\"legend\">"
-        if comparing {
-            s += "<span class=\"sw a\"></span>A \(e(report.labels[0]))<span class=\"sw b\"></span>B \(e(report.labels[1]))"
-        } else {
-            s += "<span class=\"sw b\"></span>\(e(t("低端", "low end")))<span class=\"sw bx\"></span>\(e(t("至高端", "up to the high end")))"
-        }
-        return s + "</p>\n"
-    }
-
-    private func series(_ i: Int) -> String { comparing && i == 0 ? "a" : "b" }
-
-    private func wanRange(_ lo: Int128, _ hi: Int128) -> String { report.wan(lo, hi) }
-
-    private func signedWan(_ v: Int128) -> String { (v > 0 ? "+" : "") + Money.formatWan(fen: v) }
+    func signedWan(_ v: Int128) -> String { (v > 0 ? "+" : "") + Money.formatWan(fen: v) }
 
     /// Totals by category against 51号's targets: each row is scaled to its own target, the marker is the target.
-    private func targets() -> String {
+    func targets() -> String {
         guard policy.catalog.targets != nil else { return "" }
         var h = "<section>\n<h2>\(e(t("对照 51号 年度目标", "Against 51号's annual targets")))</h2>\n<div class=\"grid2\">\n"
         for (i, a) in report.aggregates.enumerated() {
@@ -259,7 +137,7 @@ public struct SimulationHTML {
     }
 
     /// Compare mode: each category A beside B, with B − A.
-    private func categoryComparison() -> String {
+    func categoryComparison() -> String {
         let a = report.aggregates[0], b = report.aggregates[1]
         let cats = policy.catalog.categories.filter { (a.categories[$0.id]?.high ?? 0) != 0 || (b.categories[$0.id]?.high ?? 0) != 0 }
         let scale = cats.map { max(a.categories[$0.id]?.high ?? 0, b.categories[$0.id]?.high ?? 0) }.max() ?? 1
@@ -279,7 +157,7 @@ public struct SimulationHTML {
     }
 
     /// Categories as a table in 万元: beneficiaries and total, or A, B and B − A.
-    private func categoryTable() -> String {
+    func categoryTable() -> String {
         let aggs = report.aggregates
         let cats = policy.catalog.categories.filter { c in aggs.contains { ($0.categories[c.id]?.high ?? 0) != 0 } }
         var h = "<div class=\"scroll\"><table class=\"cats\">\n<caption>\(e(t("按类别（万元）", "By category (万元)")))</caption>\n<thead><tr>"
@@ -307,29 +185,29 @@ public struct SimulationHTML {
     }
 
     /// A low – high range whose ends never break inside a number, but may go on two lines.
-    private func rangeHTML(_ lo: Int128, _ hi: Int128, wan: Bool = false) -> String {
+    func rangeHTML(_ lo: Int128, _ hi: Int128, wan: Bool = false) -> String {
         let f: (Int128) -> String = wan ? { Money.formatWan(fen: $0) } : { Money.format(fen: $0) }
         if lo == hi { return e(f(lo)) }
         return "<span class=\"n\">\(e(f(lo))) –</span> <span class=\"n\">\(e(f(hi)))</span>"
     }
 
-    private func regionKeys() -> [String] { Set(report.aggregates.flatMap { $0.regions.keys }).sorted() }
+    func regionKeys() -> [String] { Set(report.aggregates.flatMap { $0.regions.keys }).sorted() }
 
-    private func sizeKeys() -> [String] {
+    func sizeKeys() -> [String] {
         (Aggregate.sizeBands.map(\.id) + ["unknown"]).filter { k in report.aggregates.contains { $0.sizes[k] != nil } }
     }
 
-    private func regionName(_ k: String) -> String {
+    func regionName(_ k: String) -> String {
         if k == "unknown" { return t("未填地区", "region not given") }
         return policy.catalog.regions[k].map { k + " " + $0(words.lang) } ?? k
     }
 
-    private func sizeName(_ k: String) -> String {
+    func sizeName(_ k: String) -> String {
         k == "unknown" ? t("未填人数", "employees not given") : k + t(" 人", " employees")
     }
 
     /// Regions or size bands on a common scale: one bar per scenario.
-    private func groupChart(id: String, caption: String, keys: [String], label: (String) -> String,
+    func groupChart(id: String, caption: String, keys: [String], label: (String) -> String,
                             buckets: KeyPath<Aggregate, [String: Aggregate.Bucket]>) -> String {
         let scale = keys.flatMap { k in report.aggregates.map { $0[keyPath: buckets][k]?.high ?? 0 } }.max() ?? 1
         var rows: [Row] = []
@@ -357,11 +235,11 @@ public struct SimulationHTML {
 
     // MARK: table by rule
 
-    private func diffCell(_ d: Int128, wan: Bool = false) -> String {
+    func diffCell(_ d: Int128, wan: Bool = false) -> String {
         "<td class=\"num diff \(Self.sign(d))\">\(e(wan ? signedWan(d) : report.signed(d)))</td>"
     }
 
-    private func ruleTable() -> String {
+    func ruleTable() -> String {
         let aggs = report.aggregates
         var h = "<section>\n<h2>\(e(t("按规则", "By rule")))</h2>\n<div class=\"scroll\"><table class=\"rules\">\n"
         h += "<caption>\(e(t("每条规则的企业数与减负合计（元）", "Enterprises and total saving (元) per rule")))</caption>\n<thead>\n"
@@ -468,7 +346,7 @@ public struct SimulationHTML {
     """
 }
 
-private extension String {
+extension String {
     var trimmingSpaces: String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }
