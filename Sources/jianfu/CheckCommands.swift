@@ -5,7 +5,7 @@ import JianfuCore
 /// nil after printing the problem.
 func profileAndYear(_ o: Options, _ engine: Engine, _ yearOverride: Int?) -> (Profile, Int)? {
     let profile: Profile
-    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema) } catch {
+    do { profile = try InputFile.profile(o.positional[0], schema: engine.policy.schema, lang: parseLang(o) ?? .zh) } catch {
         printErr(error.description); return nil
     }
     guard let year = engine.year(of: profile, override: yearOverride) else {

@@ -103,7 +103,7 @@ import Testing
         let body = """
         {"year": 2017, "turnover_loans": [{"amount": 100, "days": "five"}], "employes": 3}
         """
-        let (status, json, _) = Self.respond("POST", "/v1/check", body: body)
+        let (status, json, _) = Self.respond("POST", "/v1/check?lang=en", body: body)
         #expect(status == 422)
         let details = try #require(json?["error"]?["details"]?.arrayItems)
         #expect(details.first?["path"]?.stringValue == "turnover_loans[0].days")
@@ -111,6 +111,10 @@ import Testing
         // `{"year": 2017, ` (15) + `"turnover_loans": ` (18) + `[{"amount": 100, ` (17) + `"days": ` (8) = 58 characters before "five".
         #expect(details.first?["location"]?.stringValue == "body:1:59")
         #expect(details.last?["message"]?.stringValue == "unknown field \"employes\" (did you mean `employees`?)")
+        // In Chinese (the form's default), the same problems in Chinese, as `jianfu check` prints them.
+        let (_, zh, _) = Self.respond("POST", "/v1/check?lang=zh", body: body)
+        let zhDetails = try #require(zh?["error"]?["details"]?.arrayItems)
+        #expect(zhDetails.first?["message"]?.stringValue == "应为整数（≥ 1），实际为 \"five\"")
     }
 
     @Test func aProfileWithoutAYearIs422UnlessTheQueryGivesOne() {

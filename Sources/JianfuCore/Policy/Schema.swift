@@ -43,17 +43,24 @@ public final class FieldSpec: Sendable {
     public func label(_ lang: Lang) -> String { lang == .zh ? zh : en }
 
     /// The type name used in "expected …" messages.
-    public var expectation: String {
+    public var expectation: String { expectation(.en) }
+
+    /// The same in the report language.
+    public func expectation(_ lang: Lang) -> String {
+        let zh = lang == .zh
         switch kind {
-        case .string: return format == "gb2260" ? "a six-digit GB/T 2260 region code" : format == "gb4754" ? "a GB/T 4754 industry code such as C2614" : "a string"
-        case .int: return "an integer" + (min.map { " ≥ \($0)" } ?? " ≥ 0")
-        case .money: return signed ? "an amount in 元" : "an amount in 元 ≥ 0"
-        case .rate: return "a rate between 0 and 1 (e.g. 0.25)"
-        case .bool: return "true or false"
-        case .date: return "a date YYYY-MM-DD"
-        case .enumeration(let vs): return "one of " + vs.map { "\"\($0)\"" }.joined(separator: ", ")
-        case .list: return "a list"
-        case .record: return "an object"
+        case .string:
+            if format == "gb2260" { return zh ? "6位GB/T 2260行政区划代码" : "a six-digit GB/T 2260 region code" }
+            if format == "gb4754" { return zh ? "GB/T 4754行业代码（如C2614）" : "a GB/T 4754 industry code such as C2614" }
+            return zh ? "文字" : "a string"
+        case .int: return zh ? "整数（≥ \(min ?? 0)）" : "an integer" + (min.map { " ≥ \($0)" } ?? " ≥ 0")
+        case .money: return signed ? (zh ? "金额（元）" : "an amount in 元") : (zh ? "金额（元，≥ 0）" : "an amount in 元 ≥ 0")
+        case .rate: return zh ? "0到1之间的比例（如0.25）" : "a rate between 0 and 1 (e.g. 0.25)"
+        case .bool: return zh ? "true/false（是/否）" : "true or false"
+        case .date: return zh ? "日期YYYY-MM-DD" : "a date YYYY-MM-DD"
+        case .enumeration(let vs): return (zh ? "以下之一：" : "one of ") + vs.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .list: return zh ? "列表" : "a list"
+        case .record: return zh ? "对象" : "an object"
         }
     }
 }

@@ -23,9 +23,9 @@ public enum InputFile {
     }
 
     /// One enterprise profile from a JSON file.
-    public static func profile(_ path: String, schema: Schema) throws(Diagnostics) -> Profile {
+    public static func profile(_ path: String, schema: Schema, lang: Lang = .en) throws(Diagnostics) -> Profile {
         let node = try json(path)
-        switch ProfileReader(schema: schema).read(node, origin: path == "-" ? "<stdin>" : path) {
+        switch ProfileReader(schema: schema, lang: lang).read(node, origin: path == "-" ? "<stdin>" : path) {
         case .success(let p): return p
         case .failure(let d): throw d
         }

@@ -2,8 +2,12 @@
 /// path (`turnover_loans[2].days: expected an integer ≥ 1, got "five"`).
 public struct ProfileReader: Sendable {
     public let schema: Schema
+    /// The language of the messages.
+    public let lang: Lang
 
-    public init(schema: Schema) { self.schema = schema }
+    public init(schema: Schema, lang: Lang = .en) { self.schema = schema; self.lang = lang }
+
+    private func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 
     /// Decodes one profile object; `origin` names the file (and line) for messages.
     public func read(_ node: JSONNode, origin: String) -> Result<Profile, Diagnostics> {
@@ -11,12 +15,12 @@ public struct ProfileReader: Sendable {
         var profile = Profile(fieldCount: schema.fields.count, origin: origin)
         guard let members = node.objectMembers else {
             return .failure(Diagnostics([Diagnostic("\(origin):\(node.line):\(node.column)",
-                                                    "expected a profile object, got \(node.value.typeName)")]))
+                                                    t("应为企业档案对象，实际为 \(node.value.typeName)", "expected a profile object, got \(node.value.typeName)"))]))
         }
         for m in members {
             guard let slot = schema.fieldIndex(m.key) else {
                 diags.append(Diagnostic("\(origin):\(m.keyLine):\(m.keyColumn)",
-                                        "unknown field \"\(m.key)\"" + Suggest.hint(m.key, in: schema.fields.map(\.name)), context: m.key))
+                                        t("未知字段 \"\(m.key)\"", "unknown field \"\(m.key)\"") + Suggest.hint(m.key, in: schema.fields.map(\.name), lang: lang), context: m.key))
                 continue
             }
             if m.value.isNull { continue }
@@ -30,14 +34,14 @@ public struct ProfileReader: Sendable {
             diags.append(Diagnostic("\(origin):\(n.line):\(n.column)", message, context: path))
             return nil
         }
-        let expected = "expected \(spec.expectation), got \(n.preview)"
+        let expected = t("应为\(spec.expectation(.zh))，实际为 \(n.preview)", "expected \(spec.expectation), got \(n.preview)")
         switch spec.kind {
         case .list:
             guard let items = n.arrayItems, let itemSpec = spec.item else { return fail(expected) }
             var out: [FieldValue] = []
             for (i, it) in items.enumerated() {
                 let p = "\(path)[\(i)]"
-                if it.isNull { diags.append(Diagnostic("\(origin):\(it.line):\(it.column)", "expected an item, got null", context: p)); continue }
+                if it.isNull { diags.append(Diagnostic("\(origin):\(it.line):\(it.column)", t("应为一项，实际为 null", "expected an item, got null"), context: p)); continue }
                 if let v = value(it, itemSpec, path: p, origin: origin, &diags) { out.append(v) }
             }
             return .list(out)
@@ -47,7 +51,7 @@ public struct ProfileReader: Sendable {
             for m in members {
                 guard let k = spec.keyIndex(m.key) else {
                     diags.append(Diagnostic("\(origin):\(m.keyLine):\(m.keyColumn)",
-                                            "unknown key \"\(m.key)\"" + Suggest.hint(m.key, in: spec.keys.map(\.name)), context: path))
+                                            t("未知键 \"\(m.key)\"", "unknown key \"\(m.key)\"") + Suggest.hint(m.key, in: spec.keys.map(\.name), lang: lang), context: path))
                     continue
                 }
                 if m.value.isNull { continue }
@@ -62,7 +66,7 @@ public struct ProfileReader: Sendable {
             case .bool(let b): scalar = .bool(b)
             default: return fail(expected)
             }
-            switch FieldDomain.check(scalar, spec) {
+            switch FieldDomain.check(scalar, spec, lang: lang) {
             case .success(let v): return v
             case .failure(let message): return fail(message.text)
             }
@@ -82,8 +86,8 @@ public enum ScalarInput: Sendable {
 public enum FieldDomain {
     public struct Message: Error { public var text: String }
 
-    public static func check(_ input: ScalarInput, _ spec: FieldSpec) -> Result<FieldValue, Message> {
-        func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: "expected \(spec.expectation), got \(got)")) }
+    public static func check(_ input: ScalarInput, _ spec: FieldSpec, lang: Lang = .en) -> Result<FieldValue, Message> {
+        func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: expected(spec, got, lang))) }
         let shown: String
         switch input {
         case .number(let t): shown = t
@@ -104,7 +108,7 @@ public enum FieldDomain {
             case .bool: r = nil
             }
             guard let r else { return bad(shown) }
-            return checkNumber(r, spec, shown: shown)
+            return checkNumber(r, spec, shown: shown, lang: lang)
         case .bool:
             switch input {
             case .bool(let b): return .success(.bool(b))
@@ -146,8 +150,13 @@ public enum FieldDomain {
     }
 
     /// Domain test of a number already read exactly.
-    public static func checkNumber(_ r: Rational, _ spec: FieldSpec, shown: String) -> Result<FieldValue, Message> {
-        func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: "expected \(spec.expectation), got \(got)")) }
+    /// "expected an integer ≥ 1, got "five"" / "应为整数（≥ 1），实际为 "five"".
+    static func expected(_ spec: FieldSpec, _ got: String, _ lang: Lang) -> String {
+        lang == .zh ? "应为\(spec.expectation(.zh))，实际为 \(got)" : "expected \(spec.expectation), got \(got)"
+    }
+
+    public static func checkNumber(_ r: Rational, _ spec: FieldSpec, shown: String, lang: Lang = .en) -> Result<FieldValue, Message> {
+        func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: expected(spec, got, lang))) }
         switch spec.kind {
         case .money:
             if !spec.signed && r.isNegative { return bad(shown) }
@@ -160,7 +169,7 @@ public enum FieldDomain {
             return bad(shown)
         }
         // Amounts beyond 10^15 元 are not real enterprise figures; refusing them keeps arithmetic in range.
-        if r.magnitudeExceeds(1_000_000_000_000_000) { return bad(shown + " (too large)") }
+        if r.magnitudeExceeds(1_000_000_000_000_000) { return bad(shown + (lang == .zh ? "（过大）" : " (too large)")) }
         return .success(.number(r))
     }
 }

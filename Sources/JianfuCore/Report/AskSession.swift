@@ -64,7 +64,7 @@ public struct AskSession {
                     guard let line = readLine() else { return false }
                     let text = line.trimmingCharacters(in: .whitespaces)
                     if text.isEmpty { break }
-                    switch FieldDomain.check(.text(text), item) {
+                    switch FieldDomain.check(.text(text), item, lang: words.lang) {
                     case .success(let v): items.append(v)
                     case .failure(let m): write("    " + t("无效：", "Invalid: ") + m.text + "\n")
                     }
@@ -88,11 +88,11 @@ public struct AskSession {
     /// One value, asked again until it is valid; `.some(nil)` when skipped, nil when the input ended.
     mutating func askValue(_ spec: FieldSpec, prompt: String) -> FieldValue?? {
         while true {
-            write("    \(prompt) [\(spec.expectation)] > ")
+            write("    \(prompt) [\(spec.expectation(words.lang))] > ")
             guard let line = readLine() else { return nil }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { return .some(nil) }
-            switch FieldDomain.check(.text(text), spec) {
+            switch FieldDomain.check(.text(text), spec, lang: words.lang) {
             case .success(let v): return .some(v)
             case .failure(let m): write("    " + t("无效：", "Invalid: ") + m.text + t("，请重新输入。\n", "; please try again.\n"))
             }

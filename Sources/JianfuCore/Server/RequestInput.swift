@@ -81,8 +81,8 @@ extension Router {
     }
 
     /// One profile read against the data dictionary; 422 with every problem.
-    func profile(_ node: JSONNode, pathPrefix: String = "") throws(APIError) -> Profile {
-        switch ProfileReader(schema: engine.policy.schema).read(node, origin: Router.bodyOrigin) {
+    func profile(_ node: JSONNode, pathPrefix: String = "", lang: Lang = .en) throws(APIError) -> Profile {
+        switch ProfileReader(schema: engine.policy.schema, lang: lang).read(node, origin: Router.bodyOrigin) {
         case .success(let p): return p
         case .failure(let d):
             let what = pathPrefix.isEmpty ? "the profile" : pathPrefix
@@ -114,7 +114,8 @@ extension Router {
             throw APIError(422, "expected a profile object, got \(node.value.typeName)",
                            details: [.init(location: location(node), path: nil, message: "expected a profile object, got \(node.value.typeName)")])
         }
-        let p = try profile(node)
+        // Field messages in the request's language: the form shows them under each field.
+        let p = try profile(node, lang: lang)
         guard let y = engine.year(of: p, override: year) else {
             throw APIError(422, "the profile has no \"year\" and no year was given: say which calendar year the figures describe (\"year\" in the profile, or ?year=)")
         }

@@ -53,9 +53,9 @@ public enum Suggest {
         return best?.0
     }
 
-    /// " (did you mean `x`?)" or "".
-    public static func hint(_ word: String, in candidates: some Sequence<String>) -> String {
-        closest(to: word, in: candidates).map { " (did you mean `\($0)`?)" } ?? ""
+    /// " (did you mean `x`?)" or "" (Chinese: "（是否为 `x`？）").
+    public static func hint(_ word: String, in candidates: some Sequence<String>, lang: Lang = .en) -> String {
+        closest(to: word, in: candidates).map { lang == .zh ? "（是否为 `\($0)`？）" : " (did you mean `\($0)`?)" } ?? ""
     }
 
     static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
