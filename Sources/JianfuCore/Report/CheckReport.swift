@@ -58,7 +58,8 @@ public struct CheckReport {
         let id = profile.string(policy.schema.fieldIndex("id")) ?? ""
         let name = profile.string(policy.schema.fieldIndex("name")) ?? ""
         out.append(t("Jianfu 减负政策体检报告", "Jianfu cost-reduction check"))
-        out.append(t("企业：", "Enterprise: ") + [name, id].filter { !$0.isEmpty }.joined(separator: " · ") + t("　评价年度：", "   Year: ") + String(result.year))
+        let who = [name, id].filter { !$0.isEmpty }.joined(separator: " · ")
+        out.append(t("企业：", "Enterprise: ") + (who.isEmpty ? profile.origin : who) + t("　评价年度：", "   Year: ") + String(result.year))
         out.append("")
         let tot = result.totals
         out.append(t("预计年度减负合计：", "Estimated annual saving: ") + totalText(tot.low, tot.high))
