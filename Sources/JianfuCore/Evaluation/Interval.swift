@@ -25,11 +25,19 @@ public enum Bound: Sendable, Equatable {
 /// missing facts allow. This is how three-valued logic extends to arithmetic: a rule is decided whenever
 /// every value in the range gives the same answer.
 public struct Interval: Sendable, Equatable {
-    public var lo: Bound
-    public var hi: Bound
+    public private(set) var lo: Bound
+    public private(set) var hi: Bound
+    /// Set when the interval is known to be one exact value, so `point` needs no comparison (the common case).
+    private var exact: Bool
 
-    public init(_ lo: Bound, _ hi: Bound) { self.lo = lo; self.hi = hi }
-    public init(_ r: Rational) { lo = .finite(r); hi = .finite(r) }
+    public init(_ lo: Bound, _ hi: Bound) {
+        self.lo = lo; self.hi = hi
+        if case .finite(let a) = lo, case .finite(let b) = hi { exact = a.num == b.num && a.den == b.den } else { exact = false }
+    }
+
+    public init(_ r: Rational) { lo = .finite(r); hi = .finite(r); exact = true }
+
+    public static func == (a: Interval, b: Interval) -> Bool { a.lo == b.lo && a.hi == b.hi }
 
     public static let all = Interval(.negInf, .posInf)
     public static let nonNegative = Interval(.finite(.zero), .posInf)
@@ -37,6 +45,7 @@ public struct Interval: Sendable, Equatable {
 
     /// The exact value, when the interval is a single point.
     public var point: Rational? {
+        if exact, case .finite(let a) = lo { return a }
         if case .finite(let a) = lo, case .finite(let b) = hi, a == b { return a }
         return nil
     }
