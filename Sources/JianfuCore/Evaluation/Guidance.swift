@@ -64,7 +64,8 @@ extension Engine {
         var a = profile, b = profile
         a.values[field] = .number(.zero)
         b.values[field] = .number(probe)
-        guard let ra = check(a, year: year)?.results[rule], let rb = check(b, year: year)?.results[rule],
+        // Only the rule itself is evaluated: its own status and amount are what is asked.
+        guard let ra = check(a, year: year, only: [rule])?.results[rule], let rb = check(b, year: year, only: [rule])?.results[rule],
               rb.status == .eligible || rb.status == .superseded, let hb = rb.high else { return nil }
         let ha = ra.status == .eligible || ra.status == .superseded ? (ra.high ?? 0) : 0
         return Rational(hb - ha, 100_000_000)
@@ -226,7 +227,8 @@ extension Engine {
         if !spec.signed, trial.isNegative { return nil }
         if spec.kind == .rate, trial > .one || trial.isNegative { return nil }
         write(&probe, trial)
-        guard let after = self.check(probe, year: year)?.results[ri],
+        // Eligible or superseded both qualify, so the rule alone is evaluated (no group resolution needed).
+        guard let after = self.check(probe, year: year, only: [ri])?.results[ri],
               after.status == .eligible || after.status == .superseded, let low = after.low, let high = after.high else { return nil }
         var compared: (String, Rational, Rational)?
         if case .local(let l) = fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, fact)?.interval.point {
