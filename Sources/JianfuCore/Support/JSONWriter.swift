@@ -11,8 +11,12 @@ public struct JSONWriter {
     private mutating func newlineAndIndent() {
         guard indent > 0 else { return }
         text.append("\n")
-        text.append(String(repeating: " ", count: indent * level))
+        let n = indent * level
+        // Ready-made indentation strings: no new string per value written.
+        text.append(n < JSONWriter.indents.count ? JSONWriter.indents[n] : String(repeating: " ", count: n))
     }
+
+    private static let indents = (0..<64).map { String(repeating: " ", count: $0) }
 
     private mutating func separate() {
         if needsComma[needsComma.count - 1] { text.append(",") }
@@ -64,9 +68,17 @@ public struct JSONWriter {
         endArray()
     }
 
+    static func needsEscaping(_ s: String) -> Bool {
+        let r = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            for c in b where c < 0x20 || c == 0x22 || c == 0x5C { return true }
+            return false
+        }
+        return r ?? s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    }
+
     public static func quote(_ s: String) -> String {
         // Most strings need no escaping: copy them whole instead of scalar by scalar (a hot spot of `serve`).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+        if !needsEscaping(s) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
