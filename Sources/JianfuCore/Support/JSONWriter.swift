@@ -27,7 +27,7 @@ public struct JSONWriter {
         separate()
         if level > 0 { newlineAndIndent() }
         if let key {
-            text.append(JSONWriter.quote(key))
+            appendQuoted(key)
             text.append(indent > 0 ? ": " : ":")
         }
     }
@@ -46,7 +46,7 @@ public struct JSONWriter {
 
     public mutating func string(_ key: String? = nil, _ value: String?) {
         beforeValue(key: key)
-        text.append(value.map(JSONWriter.quote) ?? "null")
+        if let value { appendQuoted(value) } else { text.append("null") }
     }
 
     /// A number already rendered as JSON number text (exact decimals).
@@ -66,6 +66,14 @@ public struct JSONWriter {
         beginArray(key)
         for v in values { string(nil, v) }
         endArray()
+    }
+
+    /// Appends `s` quoted, straight into the text (no intermediate string when nothing needs escaping).
+    private mutating func appendQuoted(_ s: String) {
+        if JSONWriter.needsEscaping(s) { text.append(JSONWriter.quote(s)); return }
+        text.append("\"")
+        text.append(s)
+        text.append("\"")
     }
 
     static func needsEscaping(_ s: String) -> Bool {
