@@ -21,7 +21,7 @@ func runAudit(_ o: Options) -> Int32 {
         }
     }
     let claims: [Claim]
-    do { claims = try ClaimReader.read(path: o.positional[0], schema: engine.policy.schema) } catch {
+    do { claims = try ClaimReader.read(path: o.positional[0], schema: engine.policy.schema, lang: lang) } catch {
         printErr(error.description); return Exit.failure
     }
     let verdicts = Auditor(engine: engine, profiles: profiles, lang: lang).audit(claims)

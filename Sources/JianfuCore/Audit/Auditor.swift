@@ -84,7 +84,7 @@ public struct Auditor {
         let policy = engine.policy
         guard let ruleID = c.ruleID else { v.reasons = [t("缺少 rule_id", "missing rule_id")]; return (v, nil) }
         guard let ri = policy.ruleIndex(ruleID) else {
-            v.reasons = [t("未知规则编号 \(ruleID)", "unknown rule id \(ruleID)") + Suggest.hint(ruleID, in: policy.rules.map(\.id))]
+            v.reasons = [t("未知规则编号 \(ruleID)", "unknown rule id \(ruleID)") + Suggest.hint(ruleID, in: policy.rules.map(\.id), lang: words.lang)]
             return (v, nil)
         }
         v.ruleIndex = ri

@@ -64,7 +64,7 @@ extension Router {
         }
         if claimNodes.isEmpty { throw APIError(422, "no claims: the array is empty") }
         let claims = claimNodes.enumerated().map {
-            ClaimReader.claim($0.element, index: $0.offset, path: Router.bodyOrigin, schema: engine.policy.schema)
+            ClaimReader.claim($0.element, index: $0.offset, path: Router.bodyOrigin, schema: engine.policy.schema, lang: lang)
         }
         let verdicts = Auditor(engine: engine, profiles: profiles, lang: lang).audit(claims)
         return .json(AuditReport(policy: engine.policy, verdicts: verdicts, lang: lang).json())
