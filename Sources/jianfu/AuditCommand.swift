@@ -9,7 +9,7 @@ func runAudit(_ o: Options) -> Int32 {
     var profiles: [Profile] = []
     if let path = o.value("--profiles") {
         do {
-            var source = try openProfiles(path, format: PopulationFormat.guess(path), encoding: .auto, schema: engine.policy.schema)
+            var source = try openProfiles(path, format: PopulationFormat.guess(path), encoding: .auto, schema: engine.policy.schema, lang: lang)
             while let rec = try source.next() {
                 switch rec {
                 case .profile(let p): profiles.append(p)

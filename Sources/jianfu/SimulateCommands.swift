@@ -74,7 +74,7 @@ func runSimulate(_ o: Options) -> Int32 {
     }
     let aggregates: [Aggregate]
     do {
-        var source = try openProfiles(path, format: inputFormat, encoding: encoding, schema: policy.schema)
+        var source = try openProfiles(path, format: inputFormat, encoding: encoding, schema: policy.schema, lang: lang)
         aggregates = try sim.run(&source) { line, reason in
             rejectCount += 1
             if rejectsPath != nil { rejectsText += "\(line)\t\(reason.replacingOccurrences(of: "\n", with: " "))\n" }

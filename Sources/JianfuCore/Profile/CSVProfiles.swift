@@ -20,6 +20,8 @@ public struct CSVProfileMapper: Sendable {
     }
 
     public let schema: Schema
+    /// The language of row messages.
+    public let lang: Lang
     public let columns: [Column]
     public let headers: [String]
     /// List fields that have columns in this file (a row with all of them empty has an empty list).
@@ -29,8 +31,10 @@ public struct CSVProfileMapper: Sendable {
     let layout: Layout
 
     /// Reads the header; every unknown or repeated column is reported.
-    public init(schema: Schema, header: [String], file: String) throws(Diagnostics) {
+    public init(schema: Schema, header: [String], file: String, lang: Lang = .en) throws(Diagnostics) {
         self.schema = schema
+        self.lang = lang
+        func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
         var cols: [Column] = []
         var diags: [Diagnostic] = []
         var seen: [Column: String] = [:]
@@ -38,13 +42,13 @@ public struct CSVProfileMapper: Sendable {
             let h = raw.trimmingCharacters(in: .whitespaces)
             guard let c = CSVProfileMapper.column(h, schema) else {
                 let names = CSVProfileMapper.knownNames(schema)
-                diags.append(Diagnostic("\(file):1:\(i + 1)", "unknown column \"\(h)\"" + Suggest.hint(h, in: names)
-                                        + " (expected a field name or its Chinese label from the schema)"))
+                diags.append(Diagnostic("\(file):1:\(i + 1)", t("未知列 \"\(h)\"", "unknown column \"\(h)\"") + Suggest.hint(h, in: names, lang: lang)
+                                        + t("（应为数据字典中的字段名或中文标签）", " (expected a field name or its Chinese label from the schema)")))
                 cols.append(.scalar(-1))
                 continue
             }
             if let other = seen[c] {
-                diags.append(Diagnostic("\(file):1:\(i + 1)", "column \"\(h)\" gives the same field as column \"\(other)\"; give each field once"))
+                diags.append(Diagnostic("\(file):1:\(i + 1)", t("列 \"\(h)\" 与列 \"\(other)\" 是同一字段：每个字段只能给一次", "column \"\(h)\" gives the same field as column \"\(other)\"; give each field once")))
             }
             seen[c] = h
             cols.append(c)
@@ -146,7 +150,8 @@ public struct CSVProfileMapper: Sendable {
         var p = Profile(fieldCount: schema.fields.count, origin: "\(file):\(row.line)")
         var diags: [Diagnostic] = []
         if row.count != columns.count {
-            return .failure(Diagnostics([Diagnostic("\(file):\(row.line)", "expected \(columns.count) cells as in the header, got \(row.count)")]))
+            let m = lang == .zh ? "应有 \(columns.count) 个单元格（同表头），实际 \(row.count) 个" : "expected \(columns.count) cells as in the header, got \(row.count)"
+            return .failure(Diagnostics([Diagnostic("\(file):\(row.line)", m)]))
         }
         // Every cell read once into one array; lists and records are assembled from the layouts made with the
         // header (no dictionaries per row).
@@ -210,20 +215,20 @@ public struct CSVProfileMapper: Sendable {
         case .money, .rate, .int:
             let d = row.withCell(i) { DecimalText.parse($0, gb18030: gb) }
             if let d, !(d.percent && spec.kind != .rate), let r = Rational(units: d.units, scale: d.scale) {
-                let checked = FieldDomain.checkNumber(r, spec, shown: "")
+                let checked = FieldDomain.checkNumber(r, spec, shown: "", lang: lang)
                 if case .success = checked { return checked }
                 // Only a rejected cell pays for rendering its text in the message.
-                return FieldDomain.checkNumber(r, spec, shown: d.description + (d.percent ? " (from a percentage)" : ""))
+                return FieldDomain.checkNumber(r, spec, shown: d.description + (d.percent ? " (from a percentage)" : ""), lang: lang)
             }
             let text = (try? row.string(at: i)) ?? "?"
-            return FieldDomain.check(.text(text), spec)
+            return FieldDomain.check(.text(text), spec, lang: lang)
         case .date:
             // Dates straight from ASCII bytes; anything else goes through the general path for its message.
             if let d = row.withCell(i, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) { return .success(.date(d)) }
             fallthrough
         default:
             guard let text = try? row.string(at: i) else { return .failure(FieldDomain.Message(text: "the cell is not valid text in the file's encoding")) }
-            return FieldDomain.check(.text(CSVProfileMapper.trim(text)), spec)
+            return FieldDomain.check(.text(CSVProfileMapper.trim(text)), spec, lang: lang)
         }
     }
 }

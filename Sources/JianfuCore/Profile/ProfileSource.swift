@@ -31,11 +31,12 @@ public enum PopulationFormat: String, Sendable {
 }
 
 /// Opens a population file as a profile source.
-public func openProfiles(_ path: String, format: PopulationFormat, encoding: TextEncodingChoice, schema: Schema) throws(Diagnostics) -> any ProfileSource {
+public func openProfiles(_ path: String, format: PopulationFormat, encoding: TextEncodingChoice, schema: Schema,
+                         lang: Lang = .en) throws(Diagnostics) -> any ProfileSource {
     switch format {
-    case .csv: return try CSVProfileSource(path: path, encoding: encoding, schema: schema)
-    case .ndjson: return try NDJSONProfileSource(path: path, schema: schema)
-    case .json: return try JSONArrayProfileSource(path: path, schema: schema)
+    case .csv: return try CSVProfileSource(path: path, encoding: encoding, schema: schema, lang: lang)
+    case .ndjson: return try NDJSONProfileSource(path: path, schema: schema, lang: lang)
+    case .json: return try JSONArrayProfileSource(path: path, schema: schema, lang: lang)
     }
 }
 
@@ -51,13 +52,13 @@ public struct CSVProfileSource: ProfileSource {
         return min(1, Double(reader.bytesRead) / Double(size))
     }
 
-    public init(path: String, encoding: TextEncodingChoice, schema: Schema) throws(Diagnostics) {
+    public init(path: String, encoding: TextEncodingChoice, schema: Schema, lang: Lang = .en) throws(Diagnostics) {
         file = path == "-" ? "<stdin>" : path
         size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         do {
             reader = try CSVReader(path: path, encoding: encoding)
             if let header = try reader.next() {
-                mapper = try CSVProfileMapper(schema: schema, header: try header.strings(), file: file)
+                mapper = try CSVProfileMapper(schema: schema, header: try header.strings(), file: file, lang: lang)
             } else {
                 mapper = nil
             }
@@ -127,9 +128,9 @@ public struct NDJSONProfileSource: ProfileSource {
     let reader: ProfileReader
     let file: String
 
-    public init(path: String, schema: Schema) throws(Diagnostics) {
+    public init(path: String, schema: Schema, lang: Lang = .en) throws(Diagnostics) {
         lines = try LineReader(path: path)
-        reader = ProfileReader(schema: schema)
+        reader = ProfileReader(schema: schema, lang: lang)
         file = path == "-" ? "<stdin>" : path
     }
 
@@ -165,10 +166,10 @@ public struct JSONArrayProfileSource: ProfileSource {
     let reader: ProfileReader
     let file: String
 
-    public init(path: String, schema: Schema) throws(Diagnostics) {
+    public init(path: String, schema: Schema, lang: Lang = .en) throws(Diagnostics) {
         let root = try InputFile.json(path)
         items = root.arrayItems ?? [root]
-        reader = ProfileReader(schema: schema)
+        reader = ProfileReader(schema: schema, lang: lang)
         file = path
     }
 
