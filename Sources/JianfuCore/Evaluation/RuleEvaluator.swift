@@ -8,8 +8,8 @@ struct RuleEvaluator {
     init(policy: PolicySet, plan: YearPlan) {
         self.policy = policy
         self.plan = plan
-        regionSlot = policy.schema.fieldIndex("region_code")
-        industrySlot = policy.schema.fieldIndex("industry_code")
+        regionSlot = policy.regionSlot
+        industrySlot = policy.industrySlot
     }
 
     /// The scope test: region by code prefix, industry by section letter; unknown when the code is missing.
@@ -49,11 +49,6 @@ struct RuleEvaluator {
 
     func evaluator(for profile: Profile) -> Evaluator {
         Evaluator(policy: policy, profile: profile, params: plan.janParams, piece: plan.range, year: plan.range, proration: .days)
-    }
-
-    func evaluate(_ ruleIndex: Int, _ profile: Profile, trace: Bool) -> RuleResult {
-        var ev = evaluator(for: profile)
-        return evaluate(ruleIndex, profile, trace: trace, using: &ev)
     }
 
     func evaluate(_ ruleIndex: Int, _ profile: Profile, trace: Bool, using ev: inout Evaluator) -> RuleResult {

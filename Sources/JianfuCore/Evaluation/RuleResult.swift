@@ -71,6 +71,4 @@ public struct RuleResult: Sendable {
     public var rateBase: Rational?
     /// The cap (e.g. 50% of the investment), when the rule has one.
     public var capAmount: Rational?
-
-    public var counts: Bool { status == .eligible }
 }

@@ -214,6 +214,9 @@ public final class PolicySet: Sendable {
 
     /// Each rule's category as an index into `catalog.categories` (the count for an unknown one).
     public let ruleCategoryIndex: [Int]
+    /// The schema slots the scope test reads, looked up once rather than per check.
+    let regionSlot: Int?
+    let industrySlot: Int?
 
     init(directory: String, schema: Schema, catalog: Catalog, parameters: [Parameter], documents: [Document], rules: [Rule], defaults: [Formula?], hash: String) {
         self.directory = directory
@@ -225,6 +228,8 @@ public final class PolicySet: Sendable {
         self.defaults = defaults
         self.hash = hash
         ruleCategoryIndex = rules.map { r in catalog.categories.firstIndex { $0.id == r.category } ?? catalog.categories.count }
+        regionSlot = schema.fieldIndex("region_code")
+        industrySlot = schema.fieldIndex("industry_code")
     }
 
 

@@ -13,7 +13,7 @@ public enum PolicyLoader {
         var docNodes: [(JSONNode, String)] = []
         var canonical: [[UInt8]] = []
         for path in files where path.hasSuffix(".json") {
-            let shown = display(path, directory)
+            let shown = path
             guard let data = FileManager.default.contents(atPath: path) else {
                 diags.append(Diagnostic(shown, "cannot read the file")); continue
             }
@@ -138,8 +138,6 @@ public enum PolicyLoader {
         }
         return out.sorted()
     }
-
-    static func display(_ path: String, _ directory: String) -> String { path }
 }
 
 /// Decodes `catalog.json`.

@@ -49,8 +49,6 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
     case unsupportedEncoding(path: String, found: String)
     /// A quoted cell starting on `line` has no closing quote before the end of the file.
     case unterminatedQuote(path: String, line: Int)
-    /// A `"` inside a cell that did not start with a quote; `column` is 1-based, in characters.
-    case quoteInUnquotedCell(path: String, line: Int, column: Int)
     /// Something other than `,` or a line break follows the closing quote of a quoted cell.
     case textAfterClosingQuote(path: String, line: Int, column: Int)
     /// A cell's bytes are not valid text in the file's encoding; `cell` is 0-based.
@@ -67,8 +65,6 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
             return "\(CSVError.display(path)): the file is \(found); save it as UTF-8 or GB18030 (in Excel: CSV UTF-8 or CSV)"
         case let .unterminatedQuote(path, line):
             return "\(CSVError.display(path)):\(line): quoted cell starting on this line has no closing quote"
-        case let .quoteInUnquotedCell(path, line, column):
-            return "\(CSVError.display(path)):\(line):\(column): quote inside a cell that does not start with a quote (write \"\" inside a quoted cell)"
         case let .textAfterClosingQuote(path, line, column):
             return "\(CSVError.display(path)):\(line):\(column): text after the closing quote of a cell (expected , or end of line)"
         case let .undecodableCell(path, line, cell, encoding):

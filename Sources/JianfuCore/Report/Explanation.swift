@@ -125,14 +125,7 @@ public struct Explanation {
 
     func money(_ r: Rational) -> String { r.roundedToFen().map { Money.format(fen: $0) } ?? r.description }
 
-    /// `140/365` for days (not reduced, so the days are visible), `8/12` for months.
-    func weightText(_ p: PieceTrace) -> String {
-        switch rule.proration {
-        case .days: return "\(p.range.intersection(DayRange.year(p.range.start.year) ?? p.range).dayCount)/\(Day.isLeap(p.range.start.year) ? 366 : 365)"
-        case .months: return ((p.weight.multiplied(by: Rational(12)) ?? p.weight).fractionText) + "/12"
-        case .none: return "1"
-        }
-    }
+    func weightText(_ p: PieceTrace) -> String { words.weightText(rule, p) }
 
     func fieldOrMissing(_ name: String) -> String {
         guard let s = policy.schema.fieldIndex(name) else { return "—" }
