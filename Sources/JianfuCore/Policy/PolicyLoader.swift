@@ -44,12 +44,14 @@ public enum PolicyLoader {
             if let data = FileManager.default.contents(atPath: path) { canonical.append(Array(data)) }
         }
         if files.isEmpty, diags.isEmpty { diags.append(Diagnostic(directory, "no policy files found (expected *.json files)")) }
+        // A file that did not parse may be the missing schema or catalog: then its own error says enough.
+        let unreadable = !diags.isEmpty
         guard let (sNode, sFile) = schemaNode else {
-            diags.append(Diagnostic(directory, "no schema: expected a file with \"kind\": \"schema\" (schema/profile.json)"))
+            if !unreadable { diags.append(Diagnostic(directory, "no schema: expected a file with \"kind\": \"schema\" (schema/profile.json)")) }
             throw Diagnostics(diags)
         }
         guard let (cNode, cFile) = catalogNode else {
-            diags.append(Diagnostic(directory, "no catalog: expected a file with \"kind\": \"catalog\" (catalog.json)"))
+            if !unreadable { diags.append(Diagnostic(directory, "no catalog: expected a file with \"kind\": \"catalog\" (catalog.json)")) }
             throw Diagnostics(diags)
         }
         var sr = NodeReader(file: sFile)
