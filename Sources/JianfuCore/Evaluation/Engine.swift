@@ -29,9 +29,12 @@ public final class Engine: Sendable {
     public let policy: PolicySet
     private let plans: Mutex<[Int: YearPlan]>
     public let yearSlot: Int?
+    /// The catalog as point closures, for population runs.
+    let pointProgram: PointProgram
 
     public init(policy: PolicySet) {
         self.policy = policy
+        pointProgram = PointProgram(policy: policy)
         plans = Mutex([:])
         yearSlot = policy.schema.fieldIndex("year")
     }

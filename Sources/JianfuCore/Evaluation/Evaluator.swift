@@ -92,7 +92,9 @@ struct Evaluator {
     }
 
     /// The weight of `range` in the evaluated year, in the rule's proration unit.
-    func weight(_ range: DayRange) -> Rational {
+    func weight(_ range: DayRange) -> Rational { Evaluator.weight(range, year: year, proration: proration) }
+
+    static func weight(_ range: DayRange, year: DayRange, proration: Proration) -> Rational {
         let r = range.intersection(year)
         if r.isEmpty { return .zero }
         switch proration {

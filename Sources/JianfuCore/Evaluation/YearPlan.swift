@@ -6,6 +6,8 @@ final class RulePlan: Sendable {
         var range: DayRange
         var params: [Rational?]
         var paramFrom: [Day?]
+        /// The segment's weight in the year in the rule's proration unit (a piece that is the whole segment).
+        var weight: Rational
     }
     let inForce: Bool
     /// year ∩ window.
@@ -42,7 +44,8 @@ public struct YearPlan: Sendable {
             for k in 0..<(sorted.count - 1) {
                 let seg = DayRange(Day(raw: sorted[k]), Day(raw: sorted[k + 1]))
                 let vals = policy.parameters.map { $0.value(on: seg.start) }
-                segments.append(RulePlan.Segment(range: seg, params: vals.map { $0?.value }, paramFrom: vals.map { $0?.from }))
+                segments.append(RulePlan.Segment(range: seg, params: vals.map { $0?.value }, paramFrom: vals.map { $0?.from },
+                                                 weight: Evaluator.weight(seg, year: range, proration: rule.proration)))
             }
             return RulePlan(inForce: true, base: base, segments: segments)
         }

@@ -77,42 +77,53 @@ public struct Aggregate: Sendable, Equatable {
 
     /// Adds one evaluated enterprise.
     public mutating func add(_ result: CheckResult, policy: PolicySet, region: String?, employees: Rational?) {
+        add(result.results.map(Tally.init), policy: policy, region: region, employees: employees)
+    }
+
+    /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved).
+    public mutating func add(_ tallies: [Tally], policy: PolicySet, region: String?, employees: Rational?) {
         evaluated += 1
         var any = false
-        // Per-category sums of this enterprise, by the category's index (no dictionary per profile).
+        var low: Int128 = 0, high: Int128 = 0
+        var undetermined = false
+        // Per-category sums of this enterprise, by the category's index: categories are few, so a short list of
+        // the ones seen beats a dictionary.
         let categoryIndex = policy.ruleCategoryIndex
-        var catLow = [Int128](repeating: 0, count: policy.catalog.categories.count + 1)
-        var catHigh = catLow
-        var catSeen = [Bool](repeating: false, count: catLow.count)
-        for i in result.results.indices {
-            switch result.results[i].status {
+        var seen: [(c: Int, low: Int128, high: Int128)] = []
+        for i in tallies.indices {
+            switch tallies[i].status {
             case .eligible:
                 rules[i].eligible += 1
-                if let l = result.results[i].low, let h = result.results[i].high {
+                if tallies[i].hasSaving {
+                    let l = tallies[i].low, h = tallies[i].high
                     rules[i].low += l; rules[i].high += h
+                    low += l; high += h
                     if h > 0 { any = true }
                     let c = categoryIndex[i]
-                    catLow[c] += l; catHigh[c] += h; catSeen[c] = true
+                    if let k = seen.firstIndex(where: { $0.c == c }) {
+                        seen[k].low += l; seen[k].high += h
+                    } else {
+                        seen.append((c, l, h))
+                    }
                 }
-                if let a = result.results[i].amount { rules[i].liquidity += a; liquidity += a }
+                if tallies[i].hasAmount { rules[i].liquidity += tallies[i].amount; liquidity += tallies[i].amount }
             case .superseded: rules[i].superseded += 1
-            case .undetermined: rules[i].undetermined += 1
+            case .undetermined: rules[i].undetermined += 1; undetermined = true
             case .ineligible: rules[i].ineligible += 1
             case .notInForce: rules[i].notInForce += 1
             }
         }
-        if result.totals.undetermined > 0 { withUndetermined += 1 }
-        let t = result.totals
-        var one = Bucket(enterprises: 1, beneficiaries: any ? 1 : 0, low: t.low, high: t.high)
+        if undetermined { withUndetermined += 1 }
+        var one = Bucket(enterprises: 1, beneficiaries: any ? 1 : 0, low: low, high: high)
         total.add(one)
         regions[region ?? "unknown", default: Bucket()].add(one)
         sizes[Aggregate.sizeBand(employees), default: Bucket()].add(one)
-        for c in catLow.indices where catSeen[c] {
-            let name = c < policy.catalog.categories.count ? policy.catalog.categories[c].id : "other"
-            one = Bucket(enterprises: 1, beneficiaries: catHigh[c] > 0 ? 1 : 0, low: catLow[c], high: catHigh[c])
+        for s in seen {
+            let name = s.c < policy.catalog.categories.count ? policy.catalog.categories[s.c].id : "other"
+            one = Bucket(enterprises: 1, beneficiaries: s.high > 0 ? 1 : 0, low: s.low, high: s.high)
             categories[name, default: Bucket()].add(one)
         }
-        if any { histogram[Aggregate.bin(t.high), default: 0] += 1 }
+        if any { histogram[Aggregate.bin(high), default: 0] += 1 }
     }
 
     /// Adds another aggregate of the same scenario (a shard).

@@ -36,11 +36,6 @@ public final class Simulator {
         let totals = Mutex(scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) })
         let scenarios = self.scenarios
         let workers = self.workers
-        // Year plans fetched once, not once per profile; disabled rules as the set of rules to evaluate.
-        var planCache: [Int: YearPlan] = [:]
-        for sc in scenarios { if let y = sc.year, let p = sc.engine.plan(y) { planCache[y] = p } }
-        let plans = planCache
-        let onlySets: [Set<Int>?] = scenarios.map { $0.disabled.isEmpty ? nil : Set(policy.rules.indices).subtracting($0.disabled) }
         var batch: [Profile] = []
         batch.reserveCapacity(batchSize)
         var rejected = 0, read = 0
@@ -55,7 +50,7 @@ public final class Simulator {
             inFlight.wait()
             inFlight.enter()
             DispatchQueue.global().async {
-                let part = Simulator.evaluate(profiles, scenarios, plans, onlySets, policy: policy, chunks: min(workers, profiles.count))
+                let part = Simulator.evaluate(profiles, scenarios, policy: policy, chunks: min(workers, profiles.count))
                 totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
                 inFlight.leave()
             }
@@ -89,26 +84,26 @@ public final class Simulator {
     }
 
     /// Evaluates one batch on `chunks` threads and returns its aggregates, one per scenario.
-    static func evaluate(_ profiles: [Profile], _ scenarios: [Scenario], _ plans: [Int: YearPlan], _ onlySets: [Set<Int>?],
-                         policy: PolicySet, chunks: Int) -> [Aggregate] {
+    static func evaluate(_ profiles: [Profile], _ scenarios: [Scenario], policy: PolicySet, chunks: Int) -> [Aggregate] {
         let regionSlot = policy.schema.fieldIndex("region_code")
         let employeesSlot = policy.schema.fieldIndex("employees")
         let parts = Mutex<[[Aggregate]]>([])
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
+            // One population evaluator per scenario, made for the first profile's year (it follows year changes).
+            var evaluators = [PopulationEvaluator?](repeating: nil, count: scenarios.count)
             var i = c
             while i < profiles.count {
                 let p = profiles[i]
                 for (s, sc) in scenarios.enumerated() {
                     guard let y = sc.engine.year(of: p, override: sc.year) else { continue }
-                    let r: CheckResult
-                    if sc.year == y, let plan = plans[y] {
-                        r = sc.engine.check(p, plan: plan, trace: false, only: onlySets[s])
-                    } else {
-                        guard let checked = sc.engine.check(p, year: y, trace: false, only: onlySets[s]) else { continue }
-                        r = checked
+                    if evaluators[s] == nil { evaluators[s] = PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled) }
+                    guard var ev = evaluators[s] else { continue }
+                    evaluators[s] = nil  // keeps `ev` uniquely referenced while it is updated
+                    if ev.evaluate(p, year: y) {
+                        local[s].add(ev.tallies, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
                     }
-                    local[s].add(r, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
+                    evaluators[s] = ev
                 }
                 i += chunks
             }
