@@ -98,6 +98,8 @@ final class CSVRowStorage {
     var line = 0
     var encoding: CSVEncoding = .utf8
     let path: String
+    /// False for a view into memory another object owns (a row of a `CSVRowBatch`).
+    private let owns: Bool
 
     init(capacity: Int, path: String) {
         self.capacity = capacity
@@ -105,9 +107,25 @@ final class CSVRowStorage {
         self.spanCapacity = 64
         self.spans = .allocate(capacity: 64)
         self.path = path
+        owns = true
+    }
+
+    /// A view, pointed at rows with `view(...)`; it must not outlive the memory it views.
+    init(viewFor path: String, encoding: CSVEncoding) {
+        capacity = 0; spanCapacity = 0
+        bytes = UnsafeMutablePointer(bitPattern: 1).unsafelyUnwrapped
+        spans = UnsafeMutablePointer(bitPattern: MemoryLayout<CellSpan>.alignment).unsafelyUnwrapped
+        self.path = path
+        self.encoding = encoding
+        owns = false
+    }
+
+    func view(bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CellSpan>, count: Int, line: Int) {
+        self.bytes = bytes; self.spans = spans; spanCount = count; self.line = line
     }
 
     deinit {
+        guard owns else { return }
         bytes.deallocate()
         spans.deallocate()
     }
@@ -148,5 +166,80 @@ final class CSVRowStorage {
         case .gb18030:
             return String(data: Data(buffer: buffer), encoding: gb18030)
         }
+    }
+}
+
+/// Rows copied out of a reader into one buffer, so a batch can be handed to other threads and turned into
+/// profiles there. Reading a row costs one copy of its bytes; no allocation per row.
+public final class CSVRowBatch: @unchecked Sendable {
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity: Int
+    private var byteCount = 0
+    private var spans: UnsafeMutablePointer<CellSpan>
+    private var spanCapacity: Int
+    private var spanTotal = 0
+    /// Per row: first span, number of cells, line.
+    private var rows: [(firstSpan: Int, count: Int, line: Int)] = []
+    let path: String
+    let encoding: CSVEncoding
+
+    init(path: String, encoding: CSVEncoding, capacity: Int) {
+        self.path = path
+        self.encoding = encoding
+        byteCapacity = max(capacity, 1024)
+        bytes = .allocate(capacity: byteCapacity)
+        spanCapacity = 1024
+        spans = .allocate(capacity: spanCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        spans.deallocate()
+    }
+
+    public var count: Int { rows.count }
+
+    /// Copies `row` (which the reader will overwrite) into the batch.
+    func append(_ row: CSVRow) {
+        let st = row.storage
+        let n = st.spanCount
+        let first = n > 0 ? st.spans[0].start : 0
+        let last = n > 0 ? st.spans[n - 1].end : 0
+        let length = last - first
+        if byteCount + length > byteCapacity {
+            let cap = max(byteCapacity * 2, byteCount + length)
+            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+            b.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = b
+            byteCapacity = cap
+        }
+        if spanTotal + n > spanCapacity {
+            let cap = max(spanCapacity * 2, spanTotal + n)
+            let s = UnsafeMutablePointer<CellSpan>.allocate(capacity: cap)
+            s.initialize(from: spans, count: spanTotal)
+            spans.deallocate()
+            spans = s
+            spanCapacity = cap
+        }
+        (bytes + byteCount).update(from: st.bytes + first, count: length)
+        let shift = byteCount - first
+        for k in 0..<n {
+            let sp = st.spans[k]
+            (spans + spanTotal + k).initialize(to: CellSpan(start: sp.start + shift, end: sp.end + shift, escaped: sp.escaped))
+        }
+        rows.append((spanTotal, n, st.line))
+        byteCount += length
+        spanTotal += n
+    }
+
+    /// A view storage for `row(_:in:)`, one per thread.
+    func makeView() -> CSVRowStorage { CSVRowStorage(viewFor: path, encoding: encoding) }
+
+    /// Row `k` through `view` (valid until the view is pointed elsewhere; the batch must stay alive).
+    func row(_ k: Int, in view: CSVRowStorage) -> CSVRow {
+        let r = rows[k]
+        view.view(bytes: bytes, spans: spans + r.firstSpan, count: r.count, line: r.line)
+        return CSVRow(storage: view)
     }
 }

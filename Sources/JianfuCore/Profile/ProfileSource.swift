@@ -12,10 +12,54 @@ public protocol ProfileSource {
     mutating func next() throws(Diagnostics) -> SourceRecord?
     /// The share of the input read so far, when it can be known (a file, not standard input).
     var fractionRead: Double? { get }
+    /// The next records, up to `limit`, possibly not yet converted (see `PendingBatch`); nil at the end.
+    mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch?
 }
 
 extension ProfileSource {
     public var fractionRead: Double? { nil }
+
+    /// The next records, up to `limit`, already converted.
+    public mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch? {
+        var records: [SourceRecord] = []
+        while records.count < limit, let r = try next() { records.append(r) }
+        return records.isEmpty ? nil : .records(records)
+    }
+}
+
+/// Records read but not necessarily converted yet: a CSV batch is turned into profiles by whichever thread
+/// evaluates it, so reading the file is not the bottleneck of a population run.
+public enum PendingBatch: @unchecked Sendable {
+    case records([SourceRecord])
+    case csv(CSVRowBatch, CSVProfileMapper, file: String)
+
+    public var count: Int {
+        switch self {
+        case .records(let r): return r.count
+        case .csv(let b, _, _): return b.count
+        }
+    }
+
+    /// A per-thread cursor that converts records of the batch (CSV rows through one reusable row view).
+    public struct Reader {
+        let batch: PendingBatch
+        let view: CSVRowStorage?
+
+        public init(_ batch: PendingBatch) {
+            self.batch = batch
+            if case .csv(let b, _, _) = batch { view = b.makeView() } else { view = nil }
+        }
+
+        /// Record `k`, converted.
+        public func record(_ k: Int) -> SourceRecord {
+            switch batch {
+            case .records(let r): return r[k]
+            case .csv(let b, let mapper, let file):
+                guard let view else { return .rejected(line: 0, reason: "internal: no row view") }
+                return CSVProfileSource.record(b.row(k, in: view), mapper: mapper, file: file)
+            }
+        }
+    }
 }
 
 /// The format of a population file, from `--input-format` or the file's extension.
@@ -76,6 +120,20 @@ public struct CSVProfileSource: ProfileSource {
         let row: CSVRow?
         do { row = try reader.next() } catch { throw Diagnostics([Diagnostic(file, error.description)]) }
         guard let row else { return nil }
+        return CSVProfileSource.record(row, mapper: mapper, file: file)
+    }
+
+    /// Rows are only copied here; `PendingBatch.Reader` turns them into profiles on the evaluating thread.
+    public mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch? {
+        guard let mapper else { return nil }
+        let batch = CSVRowBatch(path: reader.path, encoding: reader.detectedEncoding, capacity: limit * 256)
+        do {
+            while batch.count < limit, let row = try reader.next() { batch.append(row) }
+        } catch { throw Diagnostics([Diagnostic(file, error.description)]) }
+        return batch.count == 0 ? nil : .csv(batch, mapper, file: file)
+    }
+
+    static func record(_ row: CSVRow, mapper: CSVProfileMapper, file: String) -> SourceRecord {
         switch mapper.profile(row, file: file) {
         case .success(let p): return .profile(p)
         case .failure(let d): return .rejected(line: row.line, reason: d.items.map(\.description).joined(separator: "; "))

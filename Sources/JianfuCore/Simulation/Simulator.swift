@@ -30,73 +30,87 @@ public final class Simulator {
 
     public init(scenarios: [Scenario]) { self.scenarios = scenarios }
 
-    /// Runs the whole source. Rejected rows go to `reject(line, reason)`; rows read = evaluated + rejected.
+    /// Runs the whole source. Rejected rows go to `reject(line, reason)` in file order, on the calling thread;
+    /// rows read = evaluated + rejected.
     public func run(_ source: inout any ProfileSource, reject: (Int, String) -> Void) throws(Diagnostics) -> [Aggregate] {
         let policy = scenarios[0].engine.policy
         let totals = Mutex(scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) })
+        // Rows rejected while converting or evaluating a batch, reported by this thread once the batch is done.
+        let pendingRejects = Mutex<[(line: Int, reason: String)]>([])
         let scenarios = self.scenarios
         let workers = self.workers
-        var batch: [Profile] = []
-        batch.reserveCapacity(batchSize)
         var rejected = 0, read = 0
-        // Reading overlaps evaluation: while one batch is evaluated on every core, the next one is read.
+        // Reading overlaps evaluation: while one batch is converted and evaluated on every core, the next is read.
         let inFlight = DispatchGroup()
 
-        func flush() {
-            guard !batch.isEmpty else { return }
-            let profiles = batch
-            batch = []
-            batch.reserveCapacity(batchSize)
-            inFlight.wait()
-            inFlight.enter()
-            DispatchQueue.global().async {
-                let part = Simulator.evaluate(profiles, scenarios, policy: policy, chunks: min(workers, profiles.count))
-                totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
-                inFlight.leave()
+        func reportRejects() {
+            for r in pendingRejects.withLock({ q -> [(line: Int, reason: String)] in defer { q = [] }; return q }) {
+                rejected += 1
+                reject(r.line, r.reason)
             }
-            progress?(read, rejected, fraction)
         }
 
-        var fraction: Double? = nil
-        while let rec = try source.next() {
-            read += 1
-            if read % 4096 == 0 { fraction = source.fractionRead }
-            switch rec {
-            case .profile(let p):
-                // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
-                if scenarios.contains(where: { $0.engine.year(of: p, override: $0.year) == nil }) {
-                    rejected += 1
-                    reject(Self.line(p.origin), "no year: the row has no \"year\" and no --year was given")
-                    continue
-                }
-                batch.append(p)
-                if batch.count >= batchSize { flush() }
-            case .rejected(let line, let reason):
-                rejected += 1
-                reject(line, reason)
+        while let batch = try source.nextBatch(limit: batchSize) {
+            read += batch.count
+            inFlight.wait()
+            reportRejects()
+            inFlight.enter()
+            DispatchQueue.global().async {
+                let (part, rejects) = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(workers, batch.count))
+                totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
+                pendingRejects.withLock { $0 = rejects }
+                inFlight.leave()
             }
+            progress?(read, rejected, source.fractionRead)
         }
-        flush()
         inFlight.wait()
+        reportRejects()
         var aggs = totals.withLock { $0 }
         for s in aggs.indices { aggs[s].rowsRead = read; aggs[s].rejected = rejected }
         return aggs
     }
 
-    /// Evaluates one batch on `chunks` threads and returns its aggregates, one per scenario.
-    static func evaluate(_ profiles: [Profile], _ scenarios: [Scenario], policy: PolicySet, chunks: Int) -> [Aggregate] {
+    /// Converts and evaluates one batch on `chunks` threads: its aggregates, one per scenario, and its rejected
+    /// rows in file order.
+    static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet,
+                         chunks: Int) -> ([Aggregate], [(line: Int, reason: String)]) {
         let regionSlot = policy.schema.fieldIndex("region_code")
         let employeesSlot = policy.schema.fieldIndex("employees")
         let parts = Mutex<[[Aggregate]]>([])
+        let rejects = Mutex<[(index: Int, line: Int, reason: String)]>([])
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
+            var localRejects: [(index: Int, line: Int, reason: String)] = []
             // One population evaluator per scenario, made for the first profile's year (it follows year changes).
             var evaluators = [PopulationEvaluator?](repeating: nil, count: scenarios.count)
+            let reader = PendingBatch.Reader(batch)
             var i = c
-            while i < profiles.count {
-                let p = profiles[i]
+            while i < batch.count {
+                defer { i += chunks }
+                let p: Profile
+                switch reader.record(i) {
+                case .profile(let profile): p = profile
+                case .rejected(let line, let reason):
+                    localRejects.append((i, line, reason))
+                    continue
+                }
+                // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
+                var years = [Int](repeating: 0, count: scenarios.count)
+                var problem: String?
                 for (s, sc) in scenarios.enumerated() {
-                    guard let y = sc.engine.year(of: p, override: sc.year) else { continue }
+                    guard let y = sc.engine.year(of: p, override: sc.year) else {
+                        problem = "no year: the row has no \"year\" and no --year was given"
+                        break
+                    }
+                    guard DayRange.year(y) != nil else { problem = "year \(y) is outside the calendar (1–9998)"; break }
+                    years[s] = y
+                }
+                if let problem {
+                    localRejects.append((i, Self.line(p.origin), problem))
+                    continue
+                }
+                for (s, sc) in scenarios.enumerated() {
+                    let y = years[s]
                     if evaluators[s] == nil { evaluators[s] = PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled) }
                     guard var ev = evaluators[s] else { continue }
                     evaluators[s] = nil  // keeps `ev` uniquely referenced while it is updated
@@ -105,13 +119,14 @@ public final class Simulator {
                     }
                     evaluators[s] = ev
                 }
-                i += chunks
             }
             parts.withLock { $0.append(local) }
+            rejects.withLock { $0 += localRejects }
         }
         var out = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
         for part in parts.withLock({ $0 }) { for s in out.indices { out[s].merge(part[s]) } }
-        return out
+        let ordered = rejects.withLock { $0 }.sorted { $0.index < $1.index }.map { (line: $0.line, reason: $0.reason) }
+        return (out, ordered)
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }
