@@ -67,7 +67,16 @@ public struct Rational: Sendable, CustomStringConvertible {
         return Rational.addRaw(self.reduced(), other.reduced())?.tidy()
     }
 
+    /// Whether `v` fits in 64 bits: products of two such values cannot overflow `Int128`, so the common case
+    /// skips the overflow-checked 128-bit multiply (a library call) and division.
+    @inline(__always)
+    static func fits64(_ v: Int128) -> Bool { v == Int128(Int64(truncatingIfNeeded: v)) }
+
     private static func addRaw(_ a: Rational, _ b: Rational) -> Rational? {
+        if fits64(a.num) && fits64(a.den) && fits64(b.num) && fits64(b.den) {
+            // |x|, |y| < 2^126, so x + y cannot overflow either.
+            return Rational(unchecked: a.num &* b.den &+ b.num &* a.den, a.den &* b.den)
+        }
         let (x, o1) = a.num.multipliedReportingOverflow(by: b.den)
         let (y, o2) = b.num.multipliedReportingOverflow(by: a.den)
         let (d, o3) = a.den.multipliedReportingOverflow(by: b.den)
@@ -97,6 +106,9 @@ public struct Rational: Sendable, CustomStringConvertible {
     }
 
     private static func mulRaw(_ a: Rational, _ b: Rational) -> Rational? {
+        if fits64(a.num) && fits64(a.den) && fits64(b.num) && fits64(b.den) {
+            return Rational(unchecked: a.num &* b.num, a.den &* b.den)
+        }
         let (n, o1) = a.num.multipliedReportingOverflow(by: b.num)
         let (d, o2) = a.den.multipliedReportingOverflow(by: b.den)
         return (o1 || o2) ? nil : Rational(unchecked: n, d)
@@ -119,6 +131,10 @@ public struct Rational: Sendable, CustomStringConvertible {
     /// Exact three-way comparison.
     public func compare(_ other: Rational) -> Int {
         if den == other.den { return num < other.num ? -1 : (num == other.num ? 0 : 1) }
+        if Rational.fits64(num) && Rational.fits64(den) && Rational.fits64(other.num) && Rational.fits64(other.den) {
+            let x = num &* other.den, y = other.num &* den
+            return x < y ? -1 : (x == y ? 0 : 1)
+        }
         let (x, o1) = num.multipliedReportingOverflow(by: other.den)
         let (y, o2) = other.num.multipliedReportingOverflow(by: den)
         if !o1 && !o2 { return x < y ? -1 : (x == y ? 0 : 1) }
@@ -153,6 +169,13 @@ public struct Rational: Sendable, CustomStringConvertible {
     }
 
     static func roundHalfAway(_ n: Int128, _ d: Int128) -> Int128? {
+        if fits64(n) && fits64(d) && d > 0 && n != Int128(Int64.min) {
+            // 64-bit division is a machine instruction; 128-bit division is a library call.
+            let n64 = Int64(n), d64 = Int64(d)
+            let q = n64 / d64, r = (n64 % d64).magnitude
+            if r >= d64.magnitude - r { return Int128(n64 < 0 ? q - 1 : q + 1) }
+            return Int128(q)
+        }
         let q = n / d, r = n % d
         let twice = r.magnitude.multipliedReportingOverflow(by: 2)
         if twice.overflow || twice.partialValue >= d.magnitude { return n < 0 ? q - 1 : q + 1 }
