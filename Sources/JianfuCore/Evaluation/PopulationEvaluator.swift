@@ -105,7 +105,8 @@ public struct PopulationEvaluator {
     private struct Segment {
         var range: DayRange
         var weight: Rational
-        var params: [Rational?]
+        /// Index into `paramSets` (segments with the same values share one).
+        var params: Int
     }
 
     /// A rule's plan for the year, flat: in force, year ∩ window, and its segments in `segments`.
@@ -121,6 +122,9 @@ public struct PopulationEvaluator {
     private var plan: YearPlan
     private var planRules: [PlanRule] = []
     private var segments: [Segment] = []
+    private var paramSets: [[Rational?]] = []
+    /// The parameter set `frame.params` holds, so it is assigned only when it changes.
+    private var currentParams = -1
     private var ruleEvaluator: RuleEvaluator
     /// Rules switched off (`--reform` disabling a rule): reported as not in force.
     private let enabled: [Bool]
@@ -161,10 +165,20 @@ public struct PopulationEvaluator {
     private mutating func flatten() {
         planRules.removeAll(keepingCapacity: true)
         segments.removeAll(keepingCapacity: true)
+        paramSets = [plan.janParams]
+        currentParams = -1
         for rp in plan.rules {
             planRules.append(PlanRule(inForce: rp.inForce, base: rp.base, firstSegment: segments.count, segmentCount: rp.segments.count))
-            for seg in rp.segments { segments.append(Segment(range: seg.range, weight: seg.weight, params: seg.params)) }
+            for seg in rp.segments {
+                var k = paramSets.firstIndex { $0 == seg.params } ?? -1
+                if k < 0 { paramSets.append(seg.params); k = paramSets.count - 1 }
+                segments.append(Segment(range: seg.range, weight: seg.weight, params: k))
+            }
         }
+    }
+
+    private mutating func useParams(_ k: Int) {
+        if k != currentParams { frame.params = paramSets[k]; currentParams = k }
     }
 
     /// Evaluates every rule for `profile` in `year` (the plan is fetched again only when the year changes).
@@ -246,7 +260,7 @@ public struct PopulationEvaluator {
         case 1: break
         default: return false
         }
-        frame.params = pr.segmentCount > 0 ? segments[pr.firstSegment].params : plan.janParams
+        useParams(pr.segmentCount > 0 ? segments[pr.firstSegment].params : 0)
         frame.piece = pr.base
         frame.proration = rule.proration
 
@@ -256,23 +270,19 @@ public struct PopulationEvaluator {
             span = pr.base.intersection(DayRange(a, b))
             if span.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
         }
-        cutDays.removeAll(keepingCapacity: true)
+        if !cutDays.isEmpty { cutDays.removeAll(keepingCapacity: true) }
         for c in rule.cuts {
             guard let d = c(&frame) else { return false }
             if d > span.start && d < span.end { cutDays.append(d) }
         }
         if cutDays.count > 1 { cutDays.sort() }
-        pieces.removeAll(keepingCapacity: true)
-        for k in pr.firstSegment..<(pr.firstSegment + pr.segmentCount) {
-            let r = segments[k].range.intersection(span)
-            if r.isEmpty { continue }
-            var start = r.start
-            for d in cutDays where d > start && d < r.end {
-                pieces.append((DayRange(start, d), k))
-                start = d
-            }
-            pieces.append((DayRange(start, r.end), k))
-            if rule.proration == .none { break }
+        if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
+        if cutDays.isEmpty && pr.segmentCount == 1 {
+            // The common case: one segment, no cuts.
+            let r = segments[pr.firstSegment].range.intersection(span)
+            if !r.isEmpty { pieces.append((r, pr.firstSegment)) }
+        } else {
+            cutPieces(pr, span, rule.proration)
         }
 
         var low = Rational.zero, high = Rational.zero, amount = Rational.zero
@@ -280,7 +290,7 @@ public struct PopulationEvaluator {
         var cap: Rational?
         var capDone = false
         for (range, k) in pieces {
-            if pieces.count > 1 || k != pr.firstSegment { frame.params = segments[k].params }
+            useParams(segments[k].params)
             frame.piece = range
             rule.lets?(&frame)
             guard let holds = rule.conditions(&frame) else {
@@ -329,6 +339,21 @@ public struct PopulationEvaluator {
         tallies[i] = Tally(status: .eligible, low: lf, high: hf, amount: a)
         exactHigh[i] = high
         return true
+    }
+
+    /// The rule's pieces: its segments narrowed to `span` and cut at `cutDays`.
+    private mutating func cutPieces(_ pr: PlanRule, _ span: DayRange, _ proration: Proration) {
+        for k in pr.firstSegment..<(pr.firstSegment + pr.segmentCount) {
+            let r = segments[k].range.intersection(span)
+            if r.isEmpty { continue }
+            var start = r.start
+            for d in cutDays where d > start && d < r.end {
+                pieces.append((DayRange(start, d), k))
+                start = d
+            }
+            pieces.append((DayRange(start, r.end), k))
+            if proration == .none { break }
+        }
     }
 
     /// `acc += x × weight`; false on overflow.
