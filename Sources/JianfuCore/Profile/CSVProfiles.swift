@@ -153,21 +153,19 @@ public struct CSVProfileMapper: Sendable {
             let m = lang == .zh ? "应有 \(columns.count) 个单元格（同表头），实际 \(row.count) 个" : "expected \(columns.count) cells as in the header, got \(row.count)"
             return .failure(Diagnostics([Diagnostic("\(file):\(row.line)", m)]))
         }
-        // Every cell read once into one array; lists and records are assembled from the layouts made with the
-        // header (no dictionaries per row).
-        var cells = [FieldValue?](repeating: nil, count: columns.count)
+        // Every cell read once: scalars straight into the profile, list and record cells into one array from
+        // which they are assembled with the layouts made from the header (no dictionaries per row).
+        var cells = [FieldValue?](repeating: nil, count: layout.records.isEmpty && layout.lists.isEmpty ? 0 : columns.count)
         let gb = row.encoding == .gb18030
         for i in columns.indices {
             if row.isEmpty(at: i) { continue }
             switch cell(row, i, specs[i], gb: gb) {
-            case .success(let v): cells[i] = v
+            case .success(let v):
+                if case .scalar(let f) = columns[i] { p.values[f] = v } else { cells[i] = v }
             case .failure(let m): diags.append(Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])"))
             }
         }
         if !diags.isEmpty { return .failure(Diagnostics(diags)) }
-        for (i, c) in columns.enumerated() {
-            if case .scalar(let f) = c, let v = cells[i] { p.values[f] = v }
-        }
         for r in layout.records {
             guard r.columns.contains(where: { cells[$0.column] != nil }) else { continue }
             var vals = [FieldValue?](repeating: nil, count: schema.fields[r.field].keys.count)

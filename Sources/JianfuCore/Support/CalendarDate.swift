@@ -27,11 +27,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD` from ASCII bytes.
     public init?(isoBytes u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 10, u[4] == 45, u[7] == 45 else { return nil }
-        var v = [0, 0, 0]
-        for (k, r) in [0..<4, 5..<7, 8..<10].enumerated() {
-            for i in r { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v[k] = v[k] * 10 + Int(c - 48) }
+        // No arrays: this runs for every date cell of a population file.
+        func digits(_ from: Int, _ to: Int) -> Int? {
+            var v = 0
+            for i in from..<to { let c = u[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+            return v
         }
-        self.init(year: v[0], month: v[1], day: v[2])
+        guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
+        self.init(year: y, month: m, day: d)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.raw < b.raw }

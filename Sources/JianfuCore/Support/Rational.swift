@@ -46,11 +46,21 @@ public struct Rational: Sendable, CustomStringConvertible {
     public func reduced() -> Rational {
         let g = Rational.gcd(num.magnitude, den.magnitude)
         if g <= 1 { return self }
+        if Rational.fits64(num) && Rational.fits64(den) {
+            let g64 = Int64(g)
+            return Rational(unchecked: Int128(Int64(num) / g64), Int128(Int64(den) / g64))
+        }
         let gi = Int128(g)
         return Rational(unchecked: num / gi, den / gi)
     }
 
     static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        if a >> 64 == 0 && b >> 64 == 0 {
+            // 64-bit remainders are machine instructions; 128-bit ones are library calls.
+            var x = UInt64(truncatingIfNeeded: a), y = UInt64(truncatingIfNeeded: b)
+            while y != 0 { (x, y) = (y, x % y) }
+            return UInt128(x)
+        }
         var a = a, b = b
         while b != 0 { (a, b) = (b, a % b) }
         return a
