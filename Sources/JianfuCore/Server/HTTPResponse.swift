@@ -15,11 +15,19 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// A JSON body already as UTF-8 bytes (a `JSONWriter`'s), with the final newline added.
+    public static func json(bytes: [UInt8], status: Int = 200) -> HTTPResponse {
+        var body = bytes
+        body.append(0x0A)
+        return HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body, headers: noStore)
+    }
+
     /// A JSON body (`application/json; charset=utf-8`), never cached: answers depend on the request.
     public static func json(_ text: String, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: Array(text.utf8),
-                     headers: [("Cache-Control", "no-store")])
+        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: Array(text.utf8), headers: noStore)
     }
+
+    private static let noStore = [(name: "Cache-Control", value: "no-store")]
 
     /// The first value of header `name`, compared without case.
     public func header(_ name: String) -> String? {

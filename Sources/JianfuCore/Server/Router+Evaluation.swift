@@ -6,7 +6,9 @@ extension Router {
     /// `POST /v1/check` → `jianfu check --format json`.
     func check(_ r: HTTPRequest) throws(APIError) -> HTTPResponse {
         let input = try checkInput(r)
-        return .json(CheckReport(engine: engine, profile: input.profile, result: input.result, lang: input.lang).json())
+        var w = JSONWriter()
+        CheckReport(engine: engine, profile: input.profile, result: input.result, lang: input.lang).write(into: &w)
+        return .json(bytes: w.bytes)
     }
 
     /// `POST /v1/explain/{rule}` → `{"rule": id, "text": the explanation, "result": the rule as in the check JSON}`.

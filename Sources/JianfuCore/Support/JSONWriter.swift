@@ -1,25 +1,35 @@
 /// Writes JSON text with keys in the order given, so machine output is stable and diffable.
 public struct JSONWriter {
-    private(set) public var text = ""
+    /// UTF-8 bytes: appending to a byte array is a copy, where appending to a String re-checks the string's form
+    /// (a hot spot of `serve`).
+    private(set) public var bytes: [UInt8] = []
+    /// The JSON written so far.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
     private var indent: Int
     private var level = 0
     private var needsComma = [false]
 
     /// `indent` 0 writes one line (NDJSON, partials); 2 writes readable output.
-    public init(indent: Int = 2) { self.indent = indent }
+    public init(indent: Int = 2) {
+        self.indent = indent
+        bytes.reserveCapacity(4096)
+    }
+
+    private mutating func put(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func put(_ b: UInt8) { bytes.append(b) }
 
     private mutating func newlineAndIndent() {
         guard indent > 0 else { return }
-        text.append("\n")
-        let n = indent * level
-        // Ready-made indentation strings: no new string per value written.
-        text.append(n < JSONWriter.indents.count ? JSONWriter.indents[n] : String(repeating: " ", count: n))
+        put(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: indent * level))
     }
 
-    private static let indents = (0..<64).map { String(repeating: " ", count: $0) }
-
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { text.append(",") }
+        if needsComma[needsComma.count - 1] { put(0x2C) }
         needsComma[needsComma.count - 1] = true
     }
 
@@ -28,31 +38,32 @@ public struct JSONWriter {
         if level > 0 { newlineAndIndent() }
         if let key {
             appendQuoted(key)
-            text.append(indent > 0 ? ": " : ":")
+            put(0x3A)
+            if indent > 0 { put(0x20) }
         }
     }
 
-    public mutating func beginObject(_ key: String? = nil) { beforeValue(key: key); text.append("{"); level += 1; needsComma.append(false) }
-    public mutating func endObject() { close("}") }
-    public mutating func beginArray(_ key: String? = nil) { beforeValue(key: key); text.append("["); level += 1; needsComma.append(false) }
-    public mutating func endArray() { close("]") }
+    public mutating func beginObject(_ key: String? = nil) { beforeValue(key: key); put(0x7B); level += 1; needsComma.append(false) }
+    public mutating func endObject() { close(0x7D) }
+    public mutating func beginArray(_ key: String? = nil) { beforeValue(key: key); put(0x5B); level += 1; needsComma.append(false) }
+    public mutating func endArray() { close(0x5D) }
 
-    private mutating func close(_ c: String) {
+    private mutating func close(_ c: UInt8) {
         let hadItems = needsComma.removeLast()
         level -= 1
         if hadItems { newlineAndIndent() }
-        text.append(c)
+        put(c)
     }
 
     public mutating func string(_ key: String? = nil, _ value: String?) {
         beforeValue(key: key)
-        if let value { appendQuoted(value) } else { text.append("null") }
+        if let value { appendQuoted(value) } else { put("null") }
     }
 
     /// A number already rendered as JSON number text (exact decimals).
     public mutating func raw(_ key: String? = nil, _ numberText: String?) {
         beforeValue(key: key)
-        text.append(numberText ?? "null")
+        put(numberText ?? "null")
     }
 
     public mutating func int(_ key: String? = nil, _ value: Int?) { raw(key, value.map { String($0) }) }
@@ -70,10 +81,10 @@ public struct JSONWriter {
 
     /// Appends `s` quoted, straight into the text (no intermediate string when nothing needs escaping).
     private mutating func appendQuoted(_ s: String) {
-        if JSONWriter.needsEscaping(s) { text.append(JSONWriter.quote(s)); return }
-        text.append("\"")
-        text.append(s)
-        text.append("\"")
+        if JSONWriter.needsEscaping(s) { put(JSONWriter.quote(s)); return }
+        put(0x22)
+        put(s)
+        put(0x22)
     }
 
     static func needsEscaping(_ s: String) -> Bool {
