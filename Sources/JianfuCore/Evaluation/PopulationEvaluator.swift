@@ -265,15 +265,21 @@ public struct PopulationEvaluator {
         frame.proration = rule.proration
 
         var span = pr.base
+        // An unknown enterprise window (a lease without its start date) leaves the rule undecided unless a condition
+        // fails on every piece, as in the interval evaluator.
+        var windowUnknown = false
         if let from = rule.windowFrom, let until = rule.windowUntil {
-            guard let a = from(&frame), let b = until(&frame) else { return false }
-            span = pr.base.intersection(DayRange(a, b))
-            if span.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
+            if let a = from(&frame), let b = until(&frame) {
+                span = pr.base.intersection(DayRange(a, b))
+                if span.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
+            } else {
+                windowUnknown = true
+            }
         }
         if !cutDays.isEmpty { cutDays.removeAll(keepingCapacity: true) }
         for c in rule.cuts {
-            guard let d = c(&frame) else { return false }
-            if d > span.start && d < span.end { cutDays.append(d) }
+            // An unknown cut date cuts nothing, as in the interval evaluator.
+            if let d = c(&frame), d > span.start && d < span.end { cutDays.append(d) }
         }
         if cutDays.count > 1 { cutDays.sort() }
         if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
@@ -297,6 +303,7 @@ public struct PopulationEvaluator {
                 return false
             }
             if !holds { continue }
+            if windowUnknown { return false }
             let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: plan.range, proration: rule.proration)
             var pl: Rational?, ph: Rational?, pa: Rational?
             if let f = rule.low {
