@@ -36,7 +36,7 @@ import Testing
 
     @Test func incompleteProfilesAgreeWithCheck() throws {
         // Every third profile loses a different set of facts, so rules meet missing facts everywhere.
-        var rng = SystemRandomNumberGenerator.Seeded(7)
+        var rng = PopulationGenerator.Random(state: 7)
         let profiles = Self.generated.enumerated().map { k, p -> Profile in
             var q = p
             for slot in q.values.indices where Int(rng.next() % 3) == k % 3 { q.values[slot] = nil }
@@ -84,20 +84,5 @@ import Testing
         #expect(pop.tallies[new].status == .superseded)
         #expect(pop.tallies[new].high == Fixture.fen("11506.85"))
         try expectSameAsCheck([p], year: 2017)
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A small deterministic generator for tests (splitmix64).
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
