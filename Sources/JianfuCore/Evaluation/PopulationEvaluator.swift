@@ -119,6 +119,8 @@ public struct PopulationEvaluator {
 
     public let engine: Engine
     private let program: PointProgram
+    private let regionSlot: Int?
+    private let industrySlot: Int?
     private var plan: YearPlan
     private var planRules: [PlanRule] = []
     private var segments: [Segment] = []
@@ -149,6 +151,8 @@ public struct PopulationEvaluator {
         guard let plan = engine.plan(year) else { return nil }
         self.engine = engine
         program = engine.pointProgram
+        regionSlot = engine.policy.regionSlot
+        industrySlot = engine.policy.industrySlot
         self.plan = plan
         ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
         enabled = engine.policy.rules.indices.map { !disabled.contains($0) }
@@ -192,8 +196,8 @@ public struct PopulationEvaluator {
         }
         frame.values = profile.values
         frame.item = nil
-        regionCode = profile.string(engine.policy.regionSlot)
-        sectionLetter = profile.string(engine.policy.industrySlot)?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        regionCode = profile.string(regionSlot)
+        sectionLetter = profile.string(industrySlot)?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         for k in scopeState.indices { scopeState[k] = 3 }
         var full: Evaluator?
         for i in tallies.indices {

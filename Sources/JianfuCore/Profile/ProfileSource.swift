@@ -42,22 +42,26 @@ public enum PendingBatch: @unchecked Sendable {
 
     /// A per-thread cursor that converts records of the batch (CSV rows through one reusable row view).
     public struct Reader {
-        let batch: PendingBatch
+        let records: [SourceRecord]
+        let rows: CSVRowBatch?
+        let mapper: CSVProfileMapper?
+        let file: String
         let view: CSVRowStorage?
 
         public init(_ batch: PendingBatch) {
-            self.batch = batch
-            if case .csv(let b, _, _) = batch { view = b.makeView() } else { view = nil }
+            // Taken apart once, not per record: every record would otherwise count references to the shared parts.
+            switch batch {
+            case .records(let r):
+                records = r; rows = nil; mapper = nil; file = ""; view = nil
+            case .csv(let b, let m, let f):
+                records = []; rows = b; mapper = m; file = f; view = b.makeView()
+            }
         }
 
         /// Record `k`, converted.
         public func record(_ k: Int) -> SourceRecord {
-            switch batch {
-            case .records(let r): return r[k]
-            case .csv(let b, let mapper, let file):
-                guard let view else { return .rejected(line: 0, reason: "internal: no row view") }
-                return CSVProfileSource.record(b.row(k, in: view), mapper: mapper, file: file)
-            }
+            guard let rows, let mapper, let view else { return records[k] }
+            return CSVProfileSource.record(rows.row(k, in: view), mapper: mapper, file: file)
         }
     }
 }

@@ -81,8 +81,9 @@ public final class Simulator {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
             var localRejects: [(index: Int, line: Int, reason: String)] = []
-            // One population evaluator per scenario, made for the first profile's year (it follows year changes).
-            var evaluators = [PopulationEvaluator?](repeating: nil, count: scenarios.count)
+            // One population evaluator per scenario, made for the first profile's year (it follows year changes);
+            // updated in place, never copied per profile (a copy would count references to every buffer it holds).
+            var evaluators: [PopulationEvaluator] = []
             let reader = PendingBatch.Reader(batch)
             var i = c
             while i < batch.count {
@@ -109,15 +110,11 @@ public final class Simulator {
                     localRejects.append((i, Self.line(p.origin), problem))
                     continue
                 }
-                for (s, sc) in scenarios.enumerated() {
-                    let y = years[s]
-                    if evaluators[s] == nil { evaluators[s] = PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled) }
-                    guard var ev = evaluators[s] else { continue }
-                    evaluators[s] = nil  // keeps `ev` uniquely referenced while it is updated
-                    if ev.evaluate(p, year: y) {
-                        local[s].add(ev.tallies, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
-                    }
-                    evaluators[s] = ev
+                if evaluators.isEmpty {
+                    evaluators = zip(scenarios, years).compactMap { sc, y in PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled) }
+                }
+                for s in evaluators.indices where evaluators[s].evaluate(p, year: years[s]) {
+                    local[s].add(evaluators[s].tallies, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
                 }
             }
             parts.withLock { $0.append(local) }
