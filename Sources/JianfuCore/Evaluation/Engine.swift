@@ -29,12 +29,9 @@ public final class Engine: Sendable {
     public let policy: PolicySet
     private let plans: Mutex<[Int: YearPlan]>
     public let yearSlot: Int?
-    /// The catalog as point closures, for population runs.
-    let pointProgram: PointProgram
 
     public init(policy: PolicySet) {
         self.policy = policy
-        pointProgram = PointProgram(policy: policy)
         plans = Mutex([:])
         yearSlot = policy.schema.fieldIndex("year")
     }
@@ -49,8 +46,12 @@ public final class Engine: Sendable {
 
     /// The evaluated year: `override` (--year) wins over the profile's `year`.
     public func year(of profile: Profile, override: Int?) -> Int? {
+        Engine.year(of: profile, slot: yearSlot, override: override)
+    }
+
+    static func year(of profile: Profile, slot: Int?, override: Int?) -> Int? {
         if let override { return override }
-        guard let r = profile.number(yearSlot), r.isInteger else { return nil }
+        guard let r = profile.number(slot), r.isInteger else { return nil }
         return Int(exactly: r.floor())
     }
 

@@ -42,7 +42,9 @@ final class PointRule: Sendable {
     let cap: PointNum?
     let windowFrom: PointDay?
     let windowUntil: PointDay?
-    let cuts: [PointDay]
+    /// Appends the rule's cut dates that fall inside the span; an unknown one cuts nothing, as in the interval
+    /// evaluator. One closure rather than an array, so no array is walked (and counted) per rule.
+    let cuts: (@Sendable (inout PointFrame, inout [Day], DayRange) -> Void)?
 
     init(_ rule: Rule, policy: PolicySet, scope: Int, group: Int) {
         var c = PointCompiler(policy: policy)
@@ -56,7 +58,15 @@ final class PointRule: Sendable {
         low = num(rule.savingLow); high = num(rule.savingHigh); amount = num(rule.amount); cap = num(rule.cap)
         windowFrom = rule.enterpriseWindow.map { c.day($0.from.code) }
         windowUntil = rule.enterpriseWindow.map { c.day($0.until.code) }
-        cuts = rule.cuts.map { c.day($0.code) }
+        var cutAll: (@Sendable (inout PointFrame, inout [Day], DayRange) -> Void)?
+        for code in rule.cuts {
+            let day = c.day(code.code)
+            let one: @Sendable (inout PointFrame, inout [Day], DayRange) -> Void = { f, days, span in
+                if let d = day(&f), d > span.start && d < span.end { days.append(d) }
+            }
+            if let before = cutAll { cutAll = { f, days, span in before(&f, &days, span); one(&f, &days, span) } } else { cutAll = one }
+        }
+        cuts = cutAll
     }
 }
 
@@ -150,7 +160,9 @@ public struct PopulationEvaluator {
     public init?(engine: Engine, year: Int, disabled: Set<Int> = []) {
         guard let plan = engine.plan(year) else { return nil }
         self.engine = engine
-        program = engine.pointProgram
+        // Its own closures, not the engine's: calling a closure counts a reference to its context, and two threads
+        // counting references to one object fight over its cache line (measured: a quarter of a population run).
+        program = PointProgram(policy: engine.policy)
         regionSlot = engine.policy.regionSlot
         industrySlot = engine.policy.industrySlot
         self.plan = plan
@@ -169,13 +181,14 @@ public struct PopulationEvaluator {
     private mutating func flatten() {
         planRules.removeAll(keepingCapacity: true)
         segments.removeAll(keepingCapacity: true)
-        paramSets = [plan.janParams]
+        paramSets = [plan.janParams.map { $0 }]
         currentParams = -1
         for rp in plan.rules {
             planRules.append(PlanRule(inForce: rp.inForce, base: rp.base, firstSegment: segments.count, segmentCount: rp.segments.count))
             for seg in rp.segments {
                 var k = paramSets.firstIndex { $0 == seg.params } ?? -1
-                if k < 0 { paramSets.append(seg.params); k = paramSets.count - 1 }
+                // A fresh copy (map), not the plan's buffer, which other threads share.
+                if k < 0 { paramSets.append(seg.params.map { $0 }); k = paramSets.count - 1 }
                 segments.append(Segment(range: seg.range, weight: seg.weight, params: k))
             }
         }
@@ -281,10 +294,7 @@ public struct PopulationEvaluator {
             }
         }
         if !cutDays.isEmpty { cutDays.removeAll(keepingCapacity: true) }
-        for c in rule.cuts {
-            // An unknown cut date cuts nothing, as in the interval evaluator.
-            if let d = c(&frame), d > span.start && d < span.end { cutDays.append(d) }
-        }
+        if let cuts = rule.cuts { cuts(&frame, &cutDays, span) }
         if cutDays.count > 1 { cutDays.sort() }
         if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
         if cutDays.isEmpty && pr.segmentCount == 1 {

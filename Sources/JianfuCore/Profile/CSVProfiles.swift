@@ -28,6 +28,25 @@ public struct CSVProfileMapper: Sendable {
     let listFields: [Int]
     /// The spec of each column's value.
     let specs: [FieldSpec]
+    /// The domain of each number column, as plain values (no `FieldSpec` reference counted per cell).
+    let numbers: [NumberDomain?]
+
+    struct NumberDomain: Sendable {
+        var kind: FieldKind
+        var signed: Bool
+        var min: Int
+
+        /// The checks of `FieldDomain.checkNumber`, which renders the message when one fails.
+        func accepts(_ r: Rational) -> Bool {
+            switch kind {
+            case .money: if !signed && r.isNegative { return false }
+            case .rate: if r.isNegative || r > .one { return false }
+            case .int: if !r.isInteger || r < Rational(min) || r > Rational(1_000_000_000_000) { return false }
+            default: return false
+            }
+            return !r.magnitudeExceeds(1_000_000_000_000_000)
+        }
+    }
     let layout: Layout
 
     /// Reads the header; every unknown or repeated column is reported.
@@ -71,6 +90,12 @@ public struct CSVProfileMapper: Sendable {
             }
         }
         layout = CSVProfileMapper.layout(cols, listFields: listFields)
+        numbers = specs.map { spec in
+            switch spec.kind {
+            case .money, .rate, .int: return NumberDomain(kind: spec.kind, signed: spec.signed, min: spec.min ?? 0)
+            default: return nil
+            }
+        }
     }
 
     /// Where each record's keys and each list's numbered items sit among the columns.
@@ -159,7 +184,7 @@ public struct CSVProfileMapper: Sendable {
         let gb = row.encoding == .gb18030
         for i in columns.indices {
             if row.isEmpty(at: i) { continue }
-            switch cell(row, i, specs[i], gb: gb) {
+            switch cell(row, i, gb: gb) {
             case .success(let v):
                 if case .scalar(let f) = columns[i] { p.values[f] = v } else { cells[i] = v }
             case .failure(let m): diags.append(Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])"))
@@ -208,18 +233,19 @@ public struct CSVProfileMapper: Sendable {
     }
 
     /// Reads a cell; numbers straight from the bytes (no String) for speed.
-    func cell(_ row: CSVRow, _ i: Int, _ spec: FieldSpec, gb: Bool) -> Result<FieldValue, FieldDomain.Message> {
-        switch spec.kind {
-        case .money, .rate, .int:
+    func cell(_ row: CSVRow, _ i: Int, gb: Bool) -> Result<FieldValue, FieldDomain.Message> {
+        if let domain = numbers[i] {
             let d = row.withCell(i) { DecimalText.parse($0, gb18030: gb) }
-            if let d, !(d.percent && spec.kind != .rate), let r = Rational(units: d.units, scale: d.scale) {
-                let checked = FieldDomain.checkNumber(r, spec, shown: "", lang: lang)
-                if case .success = checked { return checked }
+            if let d, !(d.percent && domain.kind != .rate), let r = Rational(units: d.units, scale: d.scale) {
+                if domain.accepts(r) { return .success(.number(r)) }
                 // Only a rejected cell pays for rendering its text in the message.
-                return FieldDomain.checkNumber(r, spec, shown: d.description + (d.percent ? " (from a percentage)" : ""), lang: lang)
+                return FieldDomain.checkNumber(r, specs[i], shown: d.description + (d.percent ? " (from a percentage)" : ""), lang: lang)
             }
             let text = (try? row.string(at: i)) ?? "?"
-            return FieldDomain.check(.text(text), spec, lang: lang)
+            return FieldDomain.check(.text(text), specs[i], lang: lang)
+        }
+        let spec = specs[i]
+        switch spec.kind {
         case .date:
             // Dates straight from ASCII bytes; anything else goes through the general path for its message.
             if let d = row.withCell(i, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) { return .success(.date(d)) }

@@ -176,6 +176,9 @@ public enum FieldDomain {
 
 extension Rational {
     func magnitudeExceeds(_ limit: Int128) -> Bool {
-        (num.magnitude / den.magnitude) >= limit.magnitude
+        if Rational.fits64(num) && Rational.fits64(den) && Rational.fits64(limit) {
+            return Int64(num).magnitude / Int64(den).magnitude >= Int64(limit).magnitude
+        }
+        return (num.magnitude / den.magnitude) >= limit.magnitude
     }
 }

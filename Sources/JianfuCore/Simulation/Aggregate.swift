@@ -75,20 +75,38 @@ public struct Aggregate: Sendable, Equatable {
         return v
     }
 
+    /// What `add` needs of the policy set, copied per thread so that adding reads nothing shared.
+    public struct Keys: Sendable {
+        /// Each rule's category as an index into `categories`.
+        let categoryIndex: [Int]
+        /// Category ids, then "other".
+        let categories: [String]
+        let regionSlot: Int?
+        let employeesSlot: Int?
+
+        public init(policy: PolicySet) {
+            categoryIndex = policy.ruleCategoryIndex.map { $0 }
+            categories = policy.catalog.categories.map { String(decoding: Array($0.id.utf8), as: UTF8.self) } + ["other"]
+            regionSlot = policy.schema.fieldIndex("region_code")
+            employeesSlot = policy.schema.fieldIndex("employees")
+        }
+    }
+
     /// Adds one evaluated enterprise.
-    public mutating func add(_ result: CheckResult, policy: PolicySet, region: String?, employees: Rational?) {
-        add(result.results.map(Tally.init), policy: policy, region: region, employees: employees)
+    public mutating func add(_ result: CheckResult, policy: PolicySet, profile: Profile) {
+        add(result.results.map(Tally.init), keys: Keys(policy: policy), profile: profile)
     }
 
     /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved).
-    public mutating func add(_ tallies: [Tally], policy: PolicySet, region: String?, employees: Rational?) {
+    public mutating func add(_ tallies: [Tally], keys: Keys, profile: Profile) {
+        let region = profile.string(keys.regionSlot), employees = profile.number(keys.employeesSlot)
         evaluated += 1
         var any = false
         var low: Int128 = 0, high: Int128 = 0
         var undetermined = false
         // Per-category sums of this enterprise, by the category's index: categories are few, so a short list of
         // the ones seen beats a dictionary.
-        let categoryIndex = policy.ruleCategoryIndex
+        let categoryIndex = keys.categoryIndex
         var seen: [(c: Int, low: Int128, high: Int128)] = []
         for i in tallies.indices {
             switch tallies[i].status {
@@ -119,7 +137,7 @@ public struct Aggregate: Sendable, Equatable {
         regions[region ?? "unknown", default: Bucket()].add(one)
         sizes[Aggregate.sizeBand(employees), default: Bucket()].add(one)
         for s in seen {
-            let name = s.c < policy.catalog.categories.count ? policy.catalog.categories[s.c].id : "other"
+            let name = keys.categories[min(s.c, keys.categories.count - 1)]
             one = Bucket(enterprises: 1, beneficiaries: s.high > 0 ? 1 : 0, low: s.low, high: s.high)
             categories[name, default: Bucket()].add(one)
         }

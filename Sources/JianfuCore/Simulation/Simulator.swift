@@ -34,7 +34,6 @@ public final class Simulator {
     /// rows read = evaluated + rejected.
     public func run(_ source: inout any ProfileSource, reject: (Int, String) -> Void) throws(Diagnostics) -> [Aggregate] {
         let policy = scenarios[0].engine.policy
-        let totals = Mutex(scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) })
         // Rows rejected while converting or evaluating a batch, reported by this thread once the batch is done.
         let pendingRejects = Mutex<[(line: Int, reason: String)]>([])
         let scenarios = self.scenarios
@@ -42,6 +41,7 @@ public final class Simulator {
         var rejected = 0, read = 0
         // Reading overlaps evaluation: while one batch is converted and evaluated on every core, the next is read.
         let inFlight = DispatchGroup()
+        let slots = ChunkSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
 
         func reportRejects() {
             for r in pendingRejects.withLock({ q -> [(line: Int, reason: String)] in defer { q = [] }; return q }) {
@@ -56,8 +56,7 @@ public final class Simulator {
             reportRejects()
             inFlight.enter()
             DispatchQueue.global().async {
-                let (part, rejects) = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(workers, batch.count))
-                totals.withLock { aggs in for s in aggs.indices { aggs[s].merge(part[s]) } }
+                let rejects = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(workers, batch.count), slots: slots)
                 pendingRejects.withLock { $0 = rejects }
                 inFlight.leave()
             }
@@ -65,25 +64,54 @@ public final class Simulator {
         }
         inFlight.wait()
         reportRejects()
-        var aggs = totals.withLock { $0 }
+        var aggs = slots.merged()
         for s in aggs.indices { aggs[s].rowsRead = read; aggs[s].rejected = rejected }
         return aggs
     }
 
-    /// Converts and evaluates one batch on `chunks` threads: its aggregates, one per scenario, and its rejected
-    /// rows in file order.
-    static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet,
-                         chunks: Int) -> ([Aggregate], [(line: Int, reason: String)]) {
-        let regionSlot = policy.schema.fieldIndex("region_code")
-        let employeesSlot = policy.schema.fieldIndex("employees")
-        let parts = Mutex<[[Aggregate]]>([])
-        let rejects = Mutex<[(index: Int, line: Int, reason: String)]>([])
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var local = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
-            var localRejects: [(index: Int, line: Int, reason: String)] = []
-            // One population evaluator per scenario, made for the first profile's year (it follows year changes);
-            // updated in place, never copied per profile (a copy would count references to every buffer it holds).
+    /// What each chunk index keeps between batches: its population evaluators (one per scenario). Chunk `c` of
+    /// a batch runs on one thread at a time, so its slot needs no lock.
+    final class ChunkSlots: @unchecked Sendable {
+        struct Slot {
             var evaluators: [PopulationEvaluator] = []
+            /// This chunk's sums over every batch so far, one per scenario (merged once, at the end).
+            var aggregates: [Aggregate]
+        }
+        let base: UnsafeMutablePointer<Slot>
+        let count: Int
+
+        init(count: Int, scenarios: Int, rules: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: Slot(aggregates: Array(repeating: Aggregate(ruleCount: rules), count: scenarios)), count: count)
+        }
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+
+        /// All chunks' aggregates, merged.
+        func merged() -> [Aggregate] {
+            var out = base[0].aggregates
+            for c in 1..<count { for s in out.indices { out[s].merge(base[c].aggregates[s]) } }
+            return out
+        }
+    }
+
+    /// Converts and evaluates one batch on `chunks` threads, adding to each chunk's aggregates; returns its
+    /// rejected rows in file order.
+    static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet, chunks: Int,
+                         slots: ChunkSlots) -> [(line: Int, reason: String)] {
+        let rejects = Mutex<[(index: Int, line: Int, reason: String)]>([])
+        DispatchQueue.concurrentPerform(iterations: min(chunks, slots.count)) { c in
+            // Everything the loop reads is this thread's own: shared objects would be reference-counted from
+            // both threads per profile.
+            let keys = Aggregate.Keys(policy: policy)
+            let yearSlots = scenarios.map(\.engine.yearSlot), overrides = scenarios.map(\.year)
+            let slot = slots.base + c
+            var localRejects: [(index: Int, line: Int, reason: String)] = []
+            var years = [Int](repeating: 0, count: scenarios.count)
             let reader = PendingBatch.Reader(batch)
             var i = c
             while i < batch.count {
@@ -96,10 +124,9 @@ public final class Simulator {
                     continue
                 }
                 // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
-                var years = [Int](repeating: 0, count: scenarios.count)
                 var problem: String?
-                for (s, sc) in scenarios.enumerated() {
-                    guard let y = sc.engine.year(of: p, override: sc.year) else {
+                for s in years.indices {
+                    guard let y = Engine.year(of: p, slot: yearSlots[s], override: overrides[s]) else {
                         problem = "no year: the row has no \"year\" and no --year was given"
                         break
                     }
@@ -110,20 +137,19 @@ public final class Simulator {
                     localRejects.append((i, Self.line(p.origin), problem))
                     continue
                 }
-                if evaluators.isEmpty {
-                    evaluators = zip(scenarios, years).compactMap { sc, y in PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled) }
+                if slot.pointee.evaluators.isEmpty {
+                    // Made for the first profile's year; an evaluator follows year changes itself.
+                    slot.pointee.evaluators = zip(scenarios, years).compactMap { sc, y in
+                        PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled)
+                    }
                 }
-                for s in evaluators.indices where evaluators[s].evaluate(p, year: years[s]) {
-                    local[s].add(evaluators[s].tallies, policy: policy, region: p.string(regionSlot), employees: p.number(employeesSlot))
+                for s in slot.pointee.evaluators.indices where slot.pointee.evaluators[s].evaluate(p, year: years[s]) {
+                    slot.pointee.aggregates[s].add(slot.pointee.evaluators[s].tallies, keys: keys, profile: p)
                 }
             }
-            parts.withLock { $0.append(local) }
             rejects.withLock { $0 += localRejects }
         }
-        var out = scenarios.map { _ in Aggregate(ruleCount: policy.rules.count) }
-        for part in parts.withLock({ $0 }) { for s in out.indices { out[s].merge(part[s]) } }
-        let ordered = rejects.withLock { $0 }.sorted { $0.index < $1.index }.map { (line: $0.line, reason: $0.reason) }
-        return (out, ordered)
+        return rejects.withLock { $0 }.sorted { $0.index < $1.index }.map { (line: $0.line, reason: $0.reason) }
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }
