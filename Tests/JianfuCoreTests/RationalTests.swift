@@ -127,3 +127,15 @@ struct MoneyFormatTests {
         #expect(Money.formatWan(fen: -4_999) == "0.00")
     }
 }
+
+@Suite struct RationalDecimalReadingTests {
+    /// Decimal text is read already reduced, by the fast path and by the general one alike.
+    @Test(arguments: [(Int128(123450), 2), (-6, 1), (25, 2), (0, 2), (125, 3), (-40, 3), (7, 0), (1_000_000, 6), (3, 18), (48, 2)])
+    func decimalUnitsAreReducedLikeGCD(units: Int128, scale: Int) throws {
+        let r = try #require(Rational(units: units, scale: scale))
+        var d: Int128 = 1
+        for _ in 0..<scale { d *= 10 }
+        let g = try #require(Rational(units, d)).reduced()
+        #expect(r.num == g.num && r.den == g.den)
+    }
+}
