@@ -22,137 +22,25 @@ public struct Tally: Sendable, Equatable {
     init(_ r: RuleResult) { self.init(status: r.status, low: r.low, high: r.high, amount: r.amount) }
 }
 
-/// A rule compiled for population runs: its expressions as point closures (the `let`s as one closure that stores
-/// them, the conditions as one conjunction) and what the evaluation loop needs of the rule, so the loop touches one
-/// object per rule.
-final class PointRule: Sendable {
-    let kind: BenefitKind
-    let proration: Proration
-    let isRange: Bool
-    /// The rule's scope by index among the distinct scopes (evaluated once per profile).
-    let scope: Int
-    /// Each rule's exclusive group by index, or -1.
-    let group: Int
-    let lets: PointRun?
-    /// All conditions: false as soon as one is false, nil when none is false but one is unknown.
-    let conditions: PointBool
-    let low: PointNum?
-    let high: PointNum?
-    let amount: PointNum?
-    let cap: PointNum?
-    let windowFrom: PointDay?
-    let windowUntil: PointDay?
-    /// Appends the rule's cut dates that fall inside the span; an unknown one cuts nothing, as in the interval
-    /// evaluator. One closure rather than an array, so no array is walked (and counted) per rule.
-    let cuts: (@Sendable (inout PointFrame, inout [Day], DayRange) -> Void)?
-
-    init(_ rule: Rule, policy: PolicySet, scope: Int, group: Int) {
-        var c = PointCompiler(policy: policy)
-        c.localTypes = rule.lets.map(\.formula.type)
-        kind = rule.kind; proration = rule.proration; isRange = rule.isRange
-        self.scope = scope; self.group = group
-        lets = c.run(rule.lets.map(\.formula.code))
-        conditions = c.conjunction(rule.conditions.map(\.formula.code))
-        let compiler = c
-        func num(_ f: Formula?) -> PointNum? { f.map { compiler.num($0.code) } }
-        low = num(rule.savingLow); high = num(rule.savingHigh); amount = num(rule.amount); cap = num(rule.cap)
-        windowFrom = rule.enterpriseWindow.map { c.day($0.from.code) }
-        windowUntil = rule.enterpriseWindow.map { c.day($0.until.code) }
-        var cutAll: (@Sendable (inout PointFrame, inout [Day], DayRange) -> Void)?
-        for code in rule.cuts {
-            let day = c.day(code.code)
-            let one: @Sendable (inout PointFrame, inout [Day], DayRange) -> Void = { f, days, span in
-                if let d = day(&f), d > span.start && d < span.end { days.append(d) }
-            }
-            if let before = cutAll { cutAll = { f, days, span in before(&f, &days, span); one(&f, &days, span) } } else { cutAll = one }
-        }
-        cuts = cutAll
-    }
-}
-
-/// The catalog compiled for population runs. Built once per engine; independent of parameter values (reforms
-/// and years reuse it).
-final class PointProgram: Sendable {
-    let rules: [PointRule]
-    let groupCount: Int
-    /// The distinct scopes: region code prefixes and section letters.
-    let scopes: [(regions: [[UInt8]], sections: [UInt8])]
-    /// The most `let`s of any rule.
-    let localCount: Int
-
-    init(policy: PolicySet) {
-        var groups: [String] = []
-        var scopeNames: [String] = []
-        var scopes: [(regions: [[UInt8]], sections: [UInt8])] = []
-        var rules: [PointRule] = []
-        for rule in policy.rules {
-            var g = -1
-            if let name = rule.group {
-                if let k = groups.firstIndex(of: name) { g = k } else { groups.append(name); g = groups.count - 1 }
-            }
-            var sc = scopeNames.firstIndex(of: rule.scope.name) ?? -1
-            if sc < 0 {
-                scopeNames.append(rule.scope.name)
-                scopes.append((rule.scopeRegionBytes, rule.scopeSectionBytes))
-                sc = scopes.count - 1
-            }
-            rules.append(PointRule(rule, policy: policy, scope: sc, group: g))
-        }
-        self.rules = rules
-        self.scopes = scopes
-        groupCount = groups.count
-        localCount = policy.rules.map(\.lets.count).max() ?? 0
-    }
-}
-
 /// Evaluates the catalog for one profile after another, for population runs: one per thread, buffers reused.
 ///
 /// Each rule is first evaluated on known values only (`PointCode`); a rule that meets a missing fact, undefined
 /// arithmetic or an overflow is evaluated again by the interval evaluator, so every tally equals what `check`
 /// gives, to the fen.
 public struct PopulationEvaluator {
-    /// One piece of a rule's year in the plan: its days, weight and parameters.
-    private struct Segment {
-        var range: DayRange
-        var weight: Rational
-        /// Index into `paramSets` (segments with the same values share one).
-        var params: Int
-    }
-
-    /// A rule's plan for the year, flat: in force, year ∩ window, and its segments in `segments`.
-    private struct PlanRule {
-        var inForce: Bool
-        var base: DayRange
-        var firstSegment: Int
-        var segmentCount: Int
-    }
-
     public let engine: Engine
     private let program: PointProgram
     private let regionSlot: Int?
     private let industrySlot: Int?
     private var plan: YearPlan
-    private var planRules: [PlanRule] = []
-    private var segments: [Segment] = []
-    private var paramSets: [[Rational?]] = []
-    /// The parameter set `frame.params` holds, so it is assigned only when it changes.
-    private var currentParams = -1
     private var ruleEvaluator: RuleEvaluator
-    /// Rules switched off (`--reform` disabling a rule): reported as not in force.
-    private let enabled: [Bool]
-    private var frame: PointFrame
-    private var pieces: [(range: DayRange, segment: Int)] = []
-    private var cutDays: [Day] = []
+    /// Every rule's step, chained into one closure (see `PointState.chain`).
+    private let run: PointState.Step
+    private var state: PointState
     private var winners: [Int]
     private var winnerHigh: [Rational]
-    /// The exact high end of each rule's saving, for 就高不重复.
-    private var exactHigh: [Rational]
-    /// Each scope's test for the current profile: 0 no, 1 yes, 2 unknown, 3 not yet tested.
-    private var scopeState: [UInt8]
-    private var regionCode: String?
-    private var sectionLetter: UInt8?
     /// The tallies of the last profile, in catalog order.
-    public private(set) var tallies: [Tally]
+    public var tallies: [Tally] { state.tallies }
     /// Rules the interval evaluator had to decide (missing facts and the like), over all profiles so far.
     public private(set) var fallbacks = 0
 
@@ -167,35 +55,10 @@ public struct PopulationEvaluator {
         industrySlot = engine.policy.industrySlot
         self.plan = plan
         ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
-        enabled = engine.policy.rules.indices.map { !disabled.contains($0) }
-        frame = PointFrame(values: [], params: plan.janParams, year: plan.range, localCount: program.localCount)
+        run = PointState.chain(program, disabled: disabled)
+        state = PointState(plan: plan, program: program, ruleCount: engine.policy.rules.count)
         winners = Array(repeating: -1, count: program.groupCount)
         winnerHigh = Array(repeating: .zero, count: program.groupCount)
-        exactHigh = Array(repeating: .zero, count: engine.policy.rules.count)
-        scopeState = Array(repeating: 3, count: program.scopes.count)
-        tallies = Array(repeating: Tally(status: .notInForce), count: engine.policy.rules.count)
-        flatten()
-    }
-
-    /// Copies the year's plan into flat arrays the loop reads without reference counting per rule.
-    private mutating func flatten() {
-        planRules.removeAll(keepingCapacity: true)
-        segments.removeAll(keepingCapacity: true)
-        paramSets = [plan.janParams.map { $0 }]
-        currentParams = -1
-        for rp in plan.rules {
-            planRules.append(PlanRule(inForce: rp.inForce, base: rp.base, firstSegment: segments.count, segmentCount: rp.segments.count))
-            for seg in rp.segments {
-                var k = paramSets.firstIndex { $0 == seg.params } ?? -1
-                // A fresh copy (map), not the plan's buffer, which other threads share.
-                if k < 0 { paramSets.append(seg.params.map { $0 }); k = paramSets.count - 1 }
-                segments.append(Segment(range: seg.range, weight: seg.weight, params: k))
-            }
-        }
-    }
-
-    private mutating func useParams(_ k: Int) {
-        if k != currentParams { frame.params = paramSets[k]; currentParams = k }
     }
 
     /// Evaluates every rule for `profile` in `year` (the plan is fetched again only when the year changes).
@@ -204,24 +67,18 @@ public struct PopulationEvaluator {
             guard let p = engine.plan(year) else { return false }
             plan = p
             ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: p)
-            frame = PointFrame(values: [], params: p.janParams, year: p.range, localCount: program.localCount)
-            flatten()
+            state = PointState(plan: p, program: program, ruleCount: engine.policy.rules.count)
         }
-        frame.values = profile.values
-        frame.item = nil
-        regionCode = profile.string(regionSlot)
-        sectionLetter = profile.string(industrySlot)?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-        for k in scopeState.indices { scopeState[k] = 3 }
-        var full: Evaluator?
-        for i in tallies.indices {
-            guard enabled[i] else { tallies[i] = Tally(status: .notInForce); continue }
-            if point(i) { continue }
-            fallbacks += 1
-            var ev = full ?? ruleEvaluator.evaluator(for: profile)
-            let r = ruleEvaluator.evaluate(i, profile, trace: false, using: &ev)
-            tallies[i] = Tally(r)
-            exactHigh[i] = r.exactHigh ?? .zero
-            full = ev
+        state.start(profile, regionSlot: regionSlot, industrySlot: industrySlot)
+        run(&state)
+        if !state.undecided.isEmpty {
+            var ev = ruleEvaluator.evaluator(for: profile)
+            for i in state.undecided {
+                fallbacks += 1
+                let r = ruleEvaluator.evaluate(i, profile, trace: false, using: &ev)
+                state.tallies[i] = Tally(r)
+                state.exactHigh[i] = r.exactHigh ?? .zero
+            }
         }
         resolveGroups()
         return true
@@ -231,34 +88,136 @@ public struct PopulationEvaluator {
     private mutating func resolveGroups() {
         guard program.groupCount > 0 else { return }
         for g in winners.indices { winners[g] = -1 }
-        for i in tallies.indices where tallies[i].status == .eligible && tallies[i].hasSaving {
+        for i in state.tallies.indices where state.tallies[i].status == .eligible && state.tallies[i].hasSaving {
             let g = program.rules[i].group
             guard g >= 0 else { continue }
-            if winners[g] >= 0, winnerHigh[g] >= exactHigh[i] { continue }
+            if winners[g] >= 0, winnerHigh[g] >= state.exactHigh[i] { continue }
             winners[g] = i
-            winnerHigh[g] = exactHigh[i]
+            winnerHigh[g] = state.exactHigh[i]
         }
-        for i in tallies.indices where tallies[i].status == .eligible {
+        for i in state.tallies.indices where state.tallies[i].status == .eligible {
             let g = program.rules[i].group
-            if g >= 0, winners[g] >= 0, winners[g] != i { tallies[i].status = .superseded }
+            if g >= 0, winners[g] >= 0, winners[g] != i { state.tallies[i].status = .superseded }
         }
+    }
+}
+
+/// Everything the rules of the population path read and write for one profile: the frame the closures see, the
+/// year's plan in flat arrays, the scope tests and the tallies.
+struct PointState {
+    typealias Step = @Sendable (inout PointState) -> Void
+
+    /// One piece of a rule's year in the plan: its days, weight and parameters.
+    struct Segment {
+        var range: DayRange
+        var weight: Rational
+        /// Index into `paramSets` (segments with the same values share one).
+        var params: Int
+    }
+
+    /// A rule's plan for the year, flat: in force, year ∩ window, and its segments in `segments`.
+    struct PlanRule {
+        var inForce: Bool
+        var base: DayRange
+        var firstSegment: Int
+        var segmentCount: Int
+    }
+
+    /// What the loop needs of a rule besides its closures.
+    struct RuleInfo: Sendable {
+        var kind: BenefitKind
+        var proration: Proration
+        var scope: Int
+        var hasCap: Bool
+    }
+
+    var frame: PointFrame
+    let year: DayRange
+    var planRules: [PlanRule] = []
+    var segments: [Segment] = []
+    var paramSets: [[Rational?]] = []
+    /// The parameter set `frame.params` holds, so it is assigned only when it changes.
+    var currentParams = -1
+    var pieces: [(range: DayRange, segment: Int)] = []
+    var cutDays: [Day] = []
+    let scopes: [(regions: [[UInt8]], sections: [UInt8])]
+    /// Each scope's test for the current profile: 0 no, 1 yes, 2 unknown, 3 not yet tested.
+    var scopeState: [UInt8]
+    var regionCode: String?
+    var sectionLetter: UInt8?
+    var tallies: [Tally]
+    /// The exact high end of each rule's saving, for 就高不重复.
+    var exactHigh: [Rational]
+    /// Rules the point path could not decide for this profile.
+    var undecided: [Int] = []
+
+    /// Copies the year's plan into flat arrays of this thread's own (a fresh copy of each parameter array, not
+    /// the plan's buffer, which other threads share).
+    init(plan: YearPlan, program: PointProgram, ruleCount: Int) {
+        year = plan.range
+        frame = PointFrame(values: [], params: plan.janParams, year: plan.range, localCount: program.localCount)
+        scopes = program.scopes.map { ($0.regions.map { $0.map { $0 } }, $0.sections.map { $0 }) }
+        scopeState = Array(repeating: 3, count: scopes.count)
+        tallies = Array(repeating: Tally(status: .notInForce), count: ruleCount)
+        exactHigh = Array(repeating: Rational(0), count: ruleCount)
+        paramSets = [plan.janParams.map { $0 }]
+        for rp in plan.rules {
+            planRules.append(PlanRule(inForce: rp.inForce, base: rp.base, firstSegment: segments.count, segmentCount: rp.segments.count))
+            for seg in rp.segments {
+                var k = paramSets.firstIndex { $0 == seg.params } ?? -1
+                if k < 0 { paramSets.append(seg.params.map { $0 }); k = paramSets.count - 1 }
+                segments.append(Segment(range: seg.range, weight: seg.weight, params: k))
+            }
+        }
+    }
+
+    mutating func start(_ profile: Profile, regionSlot: Int?, industrySlot: Int?) {
+        frame.values = profile.values
+        frame.item = nil
+        regionCode = profile.string(regionSlot)
+        sectionLetter = profile.string(industrySlot)?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        for k in scopeState.indices { scopeState[k] = 3 }
+        if !undecided.isEmpty { undecided.removeAll(keepingCapacity: true) }
+    }
+
+    /// Every rule's step chained into one closure, as a balanced tree: each closure calls the two it captured, and
+    /// calling a captured closure costs no reference counting, where calling one loaded from an array or an object
+    /// does (per rule, per profile).
+    static func chain(_ program: PointProgram, disabled: Set<Int>) -> Step {
+        let steps: [Step] = program.rules.enumerated().map { i, rule in
+            if disabled.contains(i) { return { s in s.tallies[i] = Tally(status: .notInForce) } }
+            let info = RuleInfo(kind: rule.kind, proration: rule.proration, scope: rule.scope, hasCap: rule.hasCap)
+            let span = rule.span, piece = rule.piece
+            return { s in if !s.point(i, info, span, piece) { s.undecided.append(i) } }
+        }
+        func tree(_ part: ArraySlice<Step>) -> Step {
+            if part.count == 1, let only = part.first { return only }
+            if part.isEmpty { return { _ in } }
+            let mid = part.startIndex + part.count / 2
+            let left = tree(part[part.startIndex..<mid]), right = tree(part[mid...])
+            return { s in left(&s); right(&s) }
+        }
+        return tree(steps[...])
+    }
+
+    private mutating func useParams(_ k: Int) {
+        if k != currentParams { frame.params = paramSets[k]; currentParams = k }
     }
 
     /// The scope test of `RuleEvaluator.scopeTest` for scope `k`, once per profile: 0 no, 1 yes, 2 unknown.
     private mutating func scope(_ k: Int) -> UInt8 {
         if scopeState[k] != 3 { return scopeState[k] }
-        let sc = program.scopes[k]
         var state: UInt8 = 1
-        if !sc.regions.isEmpty {
+        if !scopes[k].regions.isEmpty {
             if let code = regionCode {
-                if !sc.regions.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { scopeState[k] = 0; return 0 }
+                if !scopes[k].regions.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { scopeState[k] = 0; return 0 }
             } else {
                 state = 2
             }
         }
-        if !sc.sections.isEmpty {
+        if !scopes[k].sections.isEmpty {
             if let letter = sectionLetter {
-                if !sc.sections.contains(letter) { scopeState[k] = 0; return 0 }
+                if !scopes[k].sections.contains(letter) { scopeState[k] = 0; return 0 }
             } else {
                 state = 2
             }
@@ -268,10 +227,9 @@ public struct PopulationEvaluator {
     }
 
     /// One rule on known values, into `tallies[i]`; false when the interval evaluator must decide it.
-    private mutating func point(_ i: Int) -> Bool {
+    mutating func point(_ i: Int, _ rule: RuleInfo, _ spanOf: PointRule.SpanFunction?, _ piece: PointRule.PieceFunction) -> Bool {
         let pr = planRules[i]
         guard pr.inForce else { tallies[i] = Tally(status: .notInForce); return true }
-        let rule = program.rules[i]
         switch scope(rule.scope) {
         case 0: tallies[i] = Tally(status: .ineligible); return true
         case 1: break
@@ -282,20 +240,15 @@ public struct PopulationEvaluator {
         frame.proration = rule.proration
 
         var span = pr.base
-        // An unknown enterprise window (a lease without its start date) leaves the rule undecided unless a condition
-        // fails on every piece, as in the interval evaluator.
         var windowUnknown = false
-        if let from = rule.windowFrom, let until = rule.windowUntil {
-            if let a = from(&frame), let b = until(&frame) {
-                span = pr.base.intersection(DayRange(a, b))
-                if span.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
-            } else {
-                windowUnknown = true
-            }
-        }
         if !cutDays.isEmpty { cutDays.removeAll(keepingCapacity: true) }
-        if let cuts = rule.cuts { cuts(&frame, &cutDays, span) }
-        if cutDays.count > 1 { cutDays.sort() }
+        if let spanOf {
+            let o = spanOf(&frame, pr.base, &cutDays)
+            if o.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
+            span = o.range
+            windowUnknown = o.windowUnknown
+            if cutDays.count > 1 { cutDays.sort() }
+        }
         if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
         if cutDays.isEmpty && pr.segmentCount == 1 {
             // The common case: one segment, no cuts.
@@ -305,44 +258,22 @@ public struct PopulationEvaluator {
             cutPieces(pr, span, rule.proration)
         }
 
-        var low = Rational.zero, high = Rational.zero, amount = Rational.zero
+        var low = Rational(0), high = Rational(0), amount = Rational(0)
         var anyYes = false
         var cap: Rational?
-        var capDone = false
+        var capDone = !rule.hasCap
         for (range, k) in pieces {
             useParams(segments[k].params)
             frame.piece = range
-            rule.lets?(&frame)
-            guard let holds = rule.conditions(&frame) else {
-                return false
-            }
-            if !holds { continue }
-            if windowUnknown { return false }
-            let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: plan.range, proration: rule.proration)
-            var pl: Rational?, ph: Rational?, pa: Rational?
-            if let f = rule.low {
-                guard let v = f(&frame) else { return false }
-                pl = v
-            }
-            if let f = rule.high {
-                if rule.isRange {
-                    guard let v = f(&frame) else { return false }
-                    ph = v
-                } else {
-                    ph = pl
-                }
-            }
-            if let f = rule.amount {
-                guard let v = f(&frame) else { return false }
-                pa = v
-            }
-            if !capDone, let f = rule.cap {
-                guard let v = f(&frame) else { return false }
-                cap = v
-                capDone = true
-            }
-            guard PopulationEvaluator.accumulate(&low, pl, w), PopulationEvaluator.accumulate(&high, ph, w),
-                  PopulationEvaluator.accumulate(&amount, pa, w) else { return false }
+            let o = piece(&frame, !capDone)
+            if o.state == 1 { continue }
+            // Undecided on known values, or holding while the enterprise window is unknown: the interval
+            // evaluator decides.
+            if o.state == 0 || windowUnknown { return false }
+            let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: year, proration: rule.proration)
+            if !capDone { cap = o.cap; capDone = true }
+            guard PointState.accumulate(&low, o.low, w), PointState.accumulate(&high, o.high, w),
+                  PointState.accumulate(&amount, o.amount, w) else { return false }
             anyYes = true
         }
         guard anyYes else { tallies[i] = Tally(status: .ineligible); return true }
