@@ -249,14 +249,14 @@ struct PointState {
             windowUnknown = o.windowUnknown
             if cutDays.count > 1 { cutDays.sort() }
         }
-        if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
         if cutDays.isEmpty && pr.segmentCount == 1 {
-            // The common case: one segment, no cuts.
+            // The common case: one segment, no cuts, one piece.
             let r = segments[pr.firstSegment].range.intersection(span)
-            if !r.isEmpty { pieces.append((r, pr.firstSegment)) }
-        } else {
-            cutPieces(pr, span, rule.proration)
+            if r.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
+            return onePiece(i, rule, piece, r, pr.firstSegment, windowUnknown)
         }
+        if !pieces.isEmpty { pieces.removeAll(keepingCapacity: true) }
+        cutPieces(pr, span, rule.proration)
 
         var low = Rational(0), high = Rational(0), amount = Rational(0)
         var anyYes = false
@@ -277,6 +277,31 @@ struct PointState {
             anyYes = true
         }
         guard anyYes else { tallies[i] = Tally(status: .ineligible); return true }
+        return grant(i, rule, low, high, amount, cap)
+    }
+
+    /// A rule with one piece: no sums, and no multiplication when the piece is the whole year.
+    private mutating func onePiece(_ i: Int, _ rule: RuleInfo, _ piece: PointRule.PieceFunction, _ range: DayRange, _ k: Int,
+                                   _ windowUnknown: Bool) -> Bool {
+        frame.piece = range
+        let o = piece(&frame, rule.hasCap)
+        if o.state == 1 { tallies[i] = Tally(status: .ineligible); return true }
+        if o.state == 0 || windowUnknown { return false }
+        let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: year, proration: rule.proration)
+        guard let low = PointState.weighted(o.low, w), let high = PointState.weighted(o.high, w),
+              let amount = PointState.weighted(o.amount, w) else { return false }
+        return grant(i, rule, low, high, amount, o.cap)
+    }
+
+    /// `x × weight` (zero for no value); nil on overflow.
+    private static func weighted(_ x: Rational?, _ weight: Rational) -> Rational? {
+        guard let x else { return Rational(0) }
+        return weight.num == weight.den ? x : x.multiplied(by: weight)
+    }
+
+    /// An eligible rule's tally: the cap applied, rounded to fen once.
+    private mutating func grant(_ i: Int, _ rule: RuleInfo, _ low: Rational, _ high: Rational, _ amount: Rational, _ cap: Rational?) -> Bool {
+        var low = low, high = high
         if let cap {
             if cap < low { low = cap }
             if cap < high { high = cap }
