@@ -214,6 +214,8 @@ public final class PolicySet: Sendable {
 
     /// Each rule's category as an index into `catalog.categories` (the count for an unknown one).
     public let ruleCategoryIndex: [Int]
+    /// Each rule's fixed report members, rendered once (see `RuleFragments`).
+    let fragments = RuleFragments()
     /// The schema slots the scope test reads, looked up once rather than per check.
     let regionSlot: Int?
     let industrySlot: Int?

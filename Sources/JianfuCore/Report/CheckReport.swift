@@ -226,14 +226,10 @@ public struct CheckReport {
     public func writeRule(_ r: RuleResult, into w: inout JSONWriter) {
         let rule = policy.rules[r.rule]
         w.beginObject()
-        w.string("id", rule.id)
-        w.string("title", rule.title(words.lang))
+        let fixed = policy.fragments.parts(policy, RuleFragments.Key(lang: words.lang, depth: w.depth, indent: w.indentWidth))[r.rule]
+        w.appendMembers(fixed.identity)
         w.string("status", r.status.rawValue)
-        w.string("category", rule.category)
-        w.string("kind", rule.kind.rawValue)
-        w.string("document", policy.document(of: rule).number)
-        w.string("clause", rule.clause)
-        w.string("quote", rule.quote)
+        w.appendMembers(fixed.description)
         if r.status == .eligible || r.status == .superseded, rule.kind != .informational {
             w.beginObject("saving")
             w.money("low", fen: r.low)
@@ -268,10 +264,7 @@ public struct CheckReport {
         }
         if let s = r.supersededBy { w.string("superseded_by", policy.rules[s].id) }
         if let s = r.mayOutrank { w.string("may_outrank", policy.rules[s].id) }
-        w.beginObject("window")
-        w.string("from", rule.windowFrom.description)
-        w.string("until", rule.windowUntil?.description)
-        w.endObject()
+        w.appendMembers(fixed.window)
         if let e = r.enterpriseWindow {
             w.beginObject("enterprise_window")
             w.string("from", e.start.description)

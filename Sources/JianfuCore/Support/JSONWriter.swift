@@ -43,6 +43,25 @@ public struct JSONWriter {
         }
     }
 
+    /// A writer that renders members ahead of time for an object at `depth` of another writer with the same
+    /// indentation; `appendMembers` splices them in (reports repeat each rule's fixed members per request).
+    public init(indent: Int, membersAtDepth depth: Int) {
+        self.init(indent: indent)
+        level = depth
+    }
+
+    /// The nesting depth of the next value.
+    public var depth: Int { level }
+    public var indentWidth: Int { indent }
+
+    /// Appends members rendered by `init(indent:membersAtDepth:)` at this writer's depth and indentation.
+    public mutating func appendMembers(_ fragment: [UInt8]) {
+        guard !fragment.isEmpty else { return }
+        separate()
+        // A fragment starts as its first member would (no comma); `separate` added one if members came before.
+        bytes.append(contentsOf: fragment)
+    }
+
     public mutating func beginObject(_ key: String? = nil) { beforeValue(key: key); put(0x7B); level += 1; needsComma.append(false) }
     public mutating func endObject() { close(0x7D) }
     public mutating func beginArray(_ key: String? = nil) { beforeValue(key: key); put(0x5B); level += 1; needsComma.append(false) }
