@@ -10,7 +10,7 @@ public struct AuditReport {
         words = Words(policy: policy, lang: lang)
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     /// True when some claim is not approved (exit 3).
     public var needsAttention: Bool { verdicts.contains { $0.verdict != .approve } }

@@ -48,7 +48,7 @@ public struct Auditor {
         self.profiles = byID.mapValues { $0.map { (year: $0.0, profile: $0.1) } }
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     /// The profile for an enterprise and year: an exact year wins, a profile without a year serves any year.
     func profile(_ id: String, _ year: Int) -> Result<Profile, FieldDomain.Message> {

@@ -16,7 +16,7 @@ public struct AskSession {
         self.readLine = readLine; self.write = write
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     /// Runs the session; returns the final result (the completed profile is `profile`).
     public mutating func run() -> CheckResult? {

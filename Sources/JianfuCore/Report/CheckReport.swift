@@ -22,7 +22,7 @@ public struct CheckReport {
         nearMisses = engine.nearMisses(profile, result: result).filter { $0.high > 0 }
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     /// Rules in report order for one status.
     func rules(_ status: RuleStatus) -> [RuleResult] {

@@ -14,7 +14,7 @@ public struct Explanation {
         words = Words(policy: policy, lang: lang)
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     func interval(_ i: Interval?, money: Bool) -> String {
         guard let i else { return "—" }

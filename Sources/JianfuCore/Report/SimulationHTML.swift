@@ -8,7 +8,7 @@ public struct SimulationHTML {
     var words: Words { report.words }
     var policy: PolicySet { report.policy }
     var comparing: Bool { report.aggregates.count == 2 }
-    func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
     func e(_ s: String) -> String { HTMLText.escape(s) }
 
     /// The page: headline, targets, category/region/size charts, the table by rule, and the rule-pack footer.

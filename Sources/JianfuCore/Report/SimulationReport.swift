@@ -11,7 +11,7 @@ public struct SimulationReport {
         words = Words(policy: policy, lang: lang)
     }
 
-    private func t(_ zh: String, _ en: String) -> String { words.t(zh, en) }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
 
     func range(_ lo: Int128, _ hi: Int128) -> String {
         lo == hi ? Money.format(fen: lo) : Money.format(fen: lo) + " – " + Money.format(fen: hi)

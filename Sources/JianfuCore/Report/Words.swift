@@ -6,7 +6,8 @@ public struct Words: Sendable {
 
     public init(policy: PolicySet, lang: Lang) { self.policy = policy; self.lang = lang }
 
-    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+    /// The text in the report language; only that one is built (the arguments are autoclosures).
+    func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { lang == .zh ? zh() : en() }
 
     public func status(_ s: RuleStatus) -> String {
         switch s {

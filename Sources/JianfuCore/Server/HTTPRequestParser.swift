@@ -154,7 +154,8 @@ extension HTTPRequestParser {
 
     static func parseRequestLine(_ line: ArraySlice<UInt8>) -> Result<(method: String, target: String, minor: Int), HTTPFailure> {
         let parts = line.split(separator: 32, omittingEmptySubsequences: false)
-        let malformed = HTTPFailure(400, "malformed request line \"\(preview(line))\": expected METHOD /path HTTP/1.1")
+        // Rendered only for a malformed line, not for every request.
+        var malformed: HTTPFailure { HTTPFailure(400, "malformed request line \"\(preview(line))\": expected METHOD /path HTTP/1.1") }
         guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte),
               !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(malformed) }
         let v = Array(parts[2])
@@ -210,7 +211,8 @@ extension HTTPRequestParser {
             return method == "OPTIONS" ? .success((["*"], [])) : .failure(HTTPFailure(400, "the target * is only for OPTIONS"))
         }
         var t = Substring(target)
-        let lower = target.lowercased()
+        // The absolute form (`http://host/path`) is rare: lower-case only a target that does not start with "/".
+        let lower = target.utf8.first == 0x2F ? "" : target.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             t = t.dropFirst(lower.hasPrefix("http://") ? 7 : 8)
             t = t.firstIndex(where: { $0 == "/" || $0 == "?" }).map { t[$0...] } ?? ""
