@@ -10,14 +10,21 @@ extension PointCompiler {
         case .field(let slot):
             if case .flag(let d)? = fieldDefault(slot) {
                 return { f in
-                    switch f.values[slot] {
-                    case .bool(let b)?: return b
-                    case nil: return d(&f)
+                    switch f.fieldKind[slot] {
+                    case .yes: return true
+                    case .no: return false
+                    case .missing: return d(&f)
                     default: return nil
                     }
                 }
             }
-            return { f in if case .bool(let b)? = f.values[slot] { return b }; return nil }
+            return { f in
+                switch f.fieldKind[slot] {
+                case .yes: return true
+                case .no: return false
+                default: return nil
+                }
+            }
         case .recordKey(let slot, let key):
             return { f in
                 if case .record(let vals)? = f.values[slot], key < vals.count, case .bool(let b)? = vals[key] { return b }
@@ -184,14 +191,14 @@ extension PointCompiler {
         case .field(let slot):
             if case .day(let d)? = fieldDefault(slot) {
                 return { f in
-                    switch f.values[slot] {
-                    case .date(let day)?: return day
-                    case nil: return d(&f)
+                    switch f.fieldKind[slot] {
+                    case .date: return f.fieldDay[slot]
+                    case .missing: return d(&f)
                     default: return nil
                     }
                 }
             }
-            return { f in if case .date(let d)? = f.values[slot] { return d }; return nil }
+            return { f in f.fieldKind[slot] == .date ? f.fieldDay[slot] : nil }
         case .recordKey(let slot, let key):
             return { f in
                 if case .record(let vals)? = f.values[slot], key < vals.count, case .date(let d)? = vals[key] { return d }

@@ -1,7 +1,13 @@
 /// What a point closure reads: one profile's facts, the parameters and piece of the year being evaluated, the
 /// rule's `let` values and the current list item.
 struct PointFrame {
-    var values: [FieldValue?]
+    /// The profile's facts as given; lists, records and text are read here.
+    private(set) var values: [FieldValue?]
+    /// The scalar facts unpacked once per profile, in one sequential pass, into flat arrays of this thread's own:
+    /// rules then read them from cache, without copying enum values.
+    private(set) var fieldKind: [FieldKindTag]
+    private(set) var fieldNumber: [Rational]
+    private(set) var fieldDay: [Day]
     var params: [Rational?]
     var piece: DayRange
     let year: DayRange
@@ -14,12 +20,39 @@ struct PointFrame {
     /// The list item an aggregate is visiting; nil when none or the item is missing.
     var item: FieldValue?
 
-    init(values: [FieldValue?], params: [Rational?], year: DayRange, localCount: Int) {
-        self.values = values; self.params = params; self.piece = year; self.year = year; proration = .days
+    /// What a field slot holds in the unpacked view.
+    enum FieldKindTag: UInt8 {
+        case missing, number, yes, no, date, other
+    }
+
+    init(fieldCount: Int, params: [Rational?], year: DayRange, localCount: Int) {
+        values = Array(repeating: nil, count: fieldCount)
+        fieldKind = Array(repeating: .missing, count: fieldCount)
+        fieldNumber = Array(repeating: Rational(0), count: fieldCount)
+        fieldDay = Array(repeating: Day(raw: 0), count: fieldCount)
+        self.params = params; self.piece = year; self.year = year; proration = .days
         nums = Array(repeating: nil, count: localCount)
         flags = Array(repeating: nil, count: localCount)
         texts = Array(repeating: nil, count: localCount)
         days = Array(repeating: nil, count: localCount)
+    }
+
+    /// Takes a profile's facts (the same schema's slots) and unpacks the scalars.
+    mutating func load(_ profile: [FieldValue?]) {
+        values = profile
+        item = nil
+        let n = min(profile.count, fieldKind.count)
+        profile.withUnsafeBufferPointer { src in
+            for k in 0..<n {
+                switch src[k] {
+                case nil: fieldKind[k] = .missing
+                case .number(let r)?: fieldKind[k] = .number; fieldNumber[k] = r
+                case .bool(let b)?: fieldKind[k] = b ? .yes : .no
+                case .date(let d)?: fieldKind[k] = .date; fieldDay[k] = d
+                default: fieldKind[k] = .other
+                }
+            }
+        }
     }
 }
 
@@ -160,14 +193,14 @@ struct PointCompiler {
         case .field(let slot):
             if case .num(let d)? = fieldDefault(slot) {
                 return { f in
-                    switch f.values[slot] {
-                    case .number(let r)?: return r
-                    case nil: return d(&f)
+                    switch f.fieldKind[slot] {
+                    case .number: return f.fieldNumber[slot]
+                    case .missing: return d(&f)
                     default: return nil
                     }
                 }
             }
-            return { f in if case .number(let r)? = f.values[slot] { return r }; return nil }
+            return { f in f.fieldKind[slot] == .number ? f.fieldNumber[slot] : nil }
         case .recordKey(let slot, let key):
             return { f in
                 if case .record(let vals)? = f.values[slot], key < vals.count, case .number(let r)? = vals[key] { return r }

@@ -122,6 +122,8 @@ final class PointProgram: Sendable {
     let scopes: [(regions: [[UInt8]], sections: [UInt8])]
     /// The most `let`s of any rule.
     let localCount: Int
+    /// Slots in the schema.
+    let fieldCount: Int
 
     init(policy: PolicySet) {
         var groups: [String] = []
@@ -145,5 +147,6 @@ final class PointProgram: Sendable {
         self.scopes = scopes
         groupCount = groups.count
         localCount = policy.rules.map(\.lets.count).max() ?? 0
+        fieldCount = policy.schema.fields.count
     }
 }

@@ -155,7 +155,7 @@ struct PointState {
     /// the plan's buffer, which other threads share).
     init(plan: YearPlan, program: PointProgram, ruleCount: Int) {
         year = plan.range
-        frame = PointFrame(values: [], params: plan.janParams, year: plan.range, localCount: program.localCount)
+        frame = PointFrame(fieldCount: program.fieldCount, params: plan.janParams, year: plan.range, localCount: program.localCount)
         scopes = program.scopes.map { ($0.regions.map { $0.map { $0 } }, $0.sections.map { $0 }) }
         scopeState = Array(repeating: 3, count: scopes.count)
         tallies = Array(repeating: Tally(status: .notInForce), count: ruleCount)
@@ -172,8 +172,7 @@ struct PointState {
     }
 
     mutating func start(_ profile: Profile, regionSlot: Int?, industrySlot: Int?) {
-        frame.values = profile.values
-        frame.item = nil
+        frame.load(profile.values)
         regionCode = profile.string(regionSlot)
         sectionLetter = profile.string(industrySlot)?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         for k in scopeState.indices { scopeState[k] = 3 }
