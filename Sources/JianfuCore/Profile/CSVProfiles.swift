@@ -30,6 +30,9 @@ public struct CSVProfileMapper: Sendable {
     let specs: [FieldSpec]
     /// The domain of each number column, as plain values (no `FieldSpec` reference counted per cell).
     let numbers: [NumberDomain?]
+    /// Each column's field slot when it is a scalar field, else -1.
+    let scalarSlots: [Int]
+    let fieldCount: Int
 
     struct NumberDomain: Sendable {
         var kind: FieldKind
@@ -89,7 +92,9 @@ public struct CSVProfileMapper: Sendable {
             case .listItemKey(let f, _, let k): return schema.fields[f].item?.keys[k] ?? schema.fields[f]
             }
         }
-        layout = CSVProfileMapper.layout(cols, listFields: listFields)
+        layout = CSVProfileMapper.layout(cols, listFields: listFields, schema: schema)
+        fieldCount = schema.fields.count
+        scalarSlots = cols.map { c in if case .scalar(let f) = c { return f } else { return -1 } }
         numbers = specs.map { spec in
             switch spec.kind {
             case .money, .rate, .int: return NumberDomain(kind: spec.kind, signed: spec.signed, min: spec.min ?? 0)
@@ -100,12 +105,12 @@ public struct CSVProfileMapper: Sendable {
 
     /// Where each record's keys and each list's numbered items sit among the columns.
     struct Layout: Sendable {
-        var records: [(field: Int, columns: [(column: Int, key: Int)])] = []
+        var records: [(field: Int, keyCount: Int, columns: [(column: Int, key: Int)])] = []
         /// Items in number order; a plain item has one column with key -1.
-        var lists: [(field: Int, items: [[(column: Int, key: Int)]])] = []
+        var lists: [(field: Int, keyCount: Int, items: [[(column: Int, key: Int)]])] = []
     }
 
-    static func layout(_ cols: [Column], listFields: [Int]) -> Layout {
+    static func layout(_ cols: [Column], listFields: [Int], schema: Schema) -> Layout {
         var out = Layout()
         var records: [Int: [(column: Int, key: Int)]] = [:]
         var lists: [Int: [Int: [(column: Int, key: Int)]]] = [:]
@@ -117,10 +122,10 @@ public struct CSVProfileMapper: Sendable {
             case .scalar: break
             }
         }
-        out.records = records.keys.sorted().map { (field: $0, columns: records[$0] ?? []) }
+        out.records = records.keys.sorted().map { (field: $0, keyCount: schema.fields[$0].keys.count, columns: records[$0] ?? []) }
         out.lists = listFields.map { f in
             let byNumber = lists[f] ?? [:]
-            return (field: f, items: byNumber.keys.sorted().map { byNumber[$0] ?? [] })
+            return (field: f, keyCount: schema.fields[f].item?.keys.count ?? 0, items: byNumber.keys.sorted().map { byNumber[$0] ?? [] })
         }
         return out
     }
@@ -172,48 +177,64 @@ public struct CSVProfileMapper: Sendable {
 
     /// One row as a profile, or the problems that reject it (each naming the column).
     public func profile(_ row: CSVRow, file: String) -> Result<Profile, Diagnostics> {
-        var p = Profile(fieldCount: schema.fields.count, origin: "\(file):\(row.line)")
-        var diags: [Diagnostic] = []
+        var p = Profile(fieldCount: fieldCount, origin: "\(file):\(row.line)")
         if row.count != columns.count {
             let m = lang == .zh ? "应有 \(columns.count) 个单元格（同表头），实际 \(row.count) 个" : "expected \(columns.count) cells as in the header, got \(row.count)"
             return .failure(Diagnostics([Diagnostic("\(file):\(row.line)", m)]))
         }
-        // Every cell read once: scalars straight into the profile, list and record cells into one array from
-        // which they are assembled with the layouts made from the header (no dictionaries per row).
-        var cells = [FieldValue?](repeating: nil, count: layout.records.isEmpty && layout.lists.isEmpty ? 0 : columns.count)
+        // Every cell read once, straight into its place: scalars into the profile, list and record cells into the
+        // values assembled with the layouts made from the header (no dictionaries and no cell array per row).
+        var failures: [(column: Int, diagnostic: Diagnostic)] = []
         let gb = row.encoding == .gb18030
-        for i in columns.indices {
-            if row.isEmpty(at: i) { continue }
+        func value(_ i: Int) -> FieldValue? {
+            if row.isEmpty(at: i) { return nil }
+            // Numbers, the bulk of a population file, without the general path (which renders messages).
+            if let domain = numbers[i], let d = row.withCell(i, { DecimalText.parse($0, gb18030: gb) }),
+               !(d.percent && domain.kind != .rate), let r = Rational(units: d.units, scale: d.scale), domain.accepts(r) {
+                return .number(r)
+            }
             switch cell(row, i, gb: gb) {
-            case .success(let v):
-                if case .scalar(let f) = columns[i] { p.values[f] = v } else { cells[i] = v }
-            case .failure(let m): diags.append(Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])"))
+            case .success(let v): return v
+            case .failure(let m):
+                failures.append((i, Diagnostic("\(file):\(row.line):\(i + 1)", m.text, context: "column \(headers[i])")))
+                return nil
             }
         }
-        if !diags.isEmpty { return .failure(Diagnostics(diags)) }
+        for i in columns.indices where scalarSlots[i] >= 0 {
+            if let v = value(i) { p.values[scalarSlots[i]] = v }
+        }
         for r in layout.records {
-            guard r.columns.contains(where: { cells[$0.column] != nil }) else { continue }
-            var vals = [FieldValue?](repeating: nil, count: schema.fields[r.field].keys.count)
-            for c in r.columns { vals[c.key] = cells[c.column] }
-            p.values[r.field] = .record(vals)
+            var vals: [FieldValue?] = []
+            for c in r.columns {
+                guard let v = value(c.column) else { continue }
+                if vals.isEmpty { vals = Array(repeating: nil, count: r.keyCount) }
+                vals[c.key] = v
+            }
+            if !vals.isEmpty { p.values[r.field] = .record(vals) }
         }
         for l in layout.lists {
             var items: [FieldValue] = []
-            let keyCount = schema.fields[l.field].item?.keys.count ?? 0
-            for item in l.items where item.contains(where: { cells[$0.column] != nil }) {
+            for item in l.items {
                 if let plain = item.first, plain.key < 0 {
-                    if let v = cells[plain.column] { items.append(v) }
-                } else {
-                    var vals = [FieldValue?](repeating: nil, count: keyCount)
-                    for c in item { vals[c.key] = cells[c.column] }
-                    items.append(.record(vals))
+                    if let v = value(plain.column) { items.append(v) }
+                    continue
                 }
+                var vals: [FieldValue?] = []
+                for c in item {
+                    guard let v = value(c.column) else { continue }
+                    if vals.isEmpty { vals = Array(repeating: nil, count: l.keyCount) }
+                    vals[c.key] = v
+                }
+                if !vals.isEmpty { items.append(.record(vals)) }
             }
             p.values[l.field] = .list(items)
         }
+        if !failures.isEmpty {
+            // In column order, as the cells stand in the row.
+            return .failure(Diagnostics(failures.sorted { $0.column < $1.column }.map(\.diagnostic)))
+        }
         return .success(p)
     }
-
 
     /// ASCII spaces and tabs cut from both ends, without Foundation (which is slow per cell).
     static func trim(_ s: String) -> String {

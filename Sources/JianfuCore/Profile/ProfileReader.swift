@@ -88,11 +88,13 @@ public enum FieldDomain {
 
     public static func check(_ input: ScalarInput, _ spec: FieldSpec, lang: Lang = .en) -> Result<FieldValue, Message> {
         func bad(_ got: String) -> Result<FieldValue, Message> { .failure(Message(text: expected(spec, got, lang))) }
-        let shown: String
-        switch input {
-        case .number(let t): shown = t
-        case .text(let s): shown = "\"\(s)\""
-        case .bool(let b): shown = b ? "true" : "false"
+        // Rendered only for a message (this runs for every text cell of a population file).
+        var shown: String {
+            switch input {
+            case .number(let t): return t
+            case .text(let s): return "\"\(s)\""
+            case .bool(let b): return b ? "true" : "false"
+            }
         }
         switch spec.kind {
         case .money, .rate, .int:
@@ -113,6 +115,12 @@ public enum FieldDomain {
             switch input {
             case .bool(let b): return .success(.bool(b))
             case .text(let s):
+                // The spellings spreadsheets write, before the general (lower-casing) match.
+                switch s {
+                case "true", "TRUE", "True", "1": return .success(.bool(true))
+                case "false", "FALSE", "False", "0": return .success(.bool(false))
+                default: break
+                }
                 switch s.lowercased() {
                 case "true", "1", "是", "yes": return .success(.bool(true))
                 case "false", "0", "否", "no": return .success(.bool(false))

@@ -41,7 +41,10 @@ public final class Simulator {
         var rejected = 0, read = 0
         // Reading overlaps evaluation: while one batch is converted and evaluated on every core, the next is read.
         let inFlight = DispatchGroup()
-        let slots = ChunkSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
+        // More chunks than threads: Dispatch hands them out as threads come free, so a thread that shares its core
+        // with the reading thread does not hold the batch back.
+        let chunkCount = workers == 1 ? 1 : workers * 2
+        let slots = ChunkSlots(count: chunkCount, scenarios: scenarios.count, rules: policy.rules.count)
 
         func reportRejects() {
             for r in pendingRejects.withLock({ q -> [(line: Int, reason: String)] in defer { q = [] }; return q }) {
@@ -56,7 +59,7 @@ public final class Simulator {
             reportRejects()
             inFlight.enter()
             DispatchQueue.global().async {
-                let rejects = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(workers, batch.count), slots: slots)
+                let rejects = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(chunkCount, batch.count), slots: slots)
                 pendingRejects.withLock { $0 = rejects }
                 inFlight.leave()
             }
