@@ -2,10 +2,10 @@
 /// a response, so every endpoint is testable without sockets. Answers that depend only on the catalog (the form,
 /// the version, the policy list, the schema, each rule) are rendered once when the router is built.
 public struct Router: Sendable {
-    public let engine: Engine
+    public private(set) var engine: Engine
     /// The language of answers whose request names none (`--lang`).
     public let defaultLang: Lang
-    let routes: [Route]
+    private(set) var routes: [Route]
     let pages: CatalogPages
 
     /// Builds the routes over a compiled catalog shared read-only by every connection.
@@ -13,7 +13,11 @@ public struct Router: Sendable {
         self.engine = engine
         self.defaultLang = defaultLang
         pages = CatalogPages(policy: engine.policy, defaultLang: defaultLang)
-        routes = [
+        routes = Router.makeRoutes()
+    }
+
+    static func makeRoutes() -> [Route] {
+        [
             Route("GET", "/", { r, _, _ in r.pages.form }),
             Route("GET", "/healthz", { _, _, _ in HTTPResponse.json("{\"status\": \"ok\"}\n") }),
             Route("GET", "/v1/version", { r, _, _ in r.pages.version }),
@@ -24,6 +28,15 @@ public struct Router: Sendable {
             Route("POST", "/v1/explain/{rule}", { r, req, p throws(APIError) in try r.explain(req, rule: p[0]) }),
             Route("POST", "/v1/audit", { r, req, _ throws(APIError) in try r.audit(req) }),
         ]
+    }
+
+    /// The same routes and pages over another engine of the same catalog (a connection's own copy).
+    func with(engine: Engine) -> Router {
+        var r = self
+        r.engine = engine
+        // Fresh route arrays too: walking shared ones would count references across threads per request.
+        r.routes = Router.makeRoutes()
+        return r
     }
 
     /// The response to one request: the route's answer, 404 for an unknown path, 405 with Allow for a known

@@ -27,6 +27,8 @@ public final class Server: @unchecked Sendable {
     }
 
     public let router: Router
+    /// Engine copies for connections (see `EnginePool`).
+    let engines: EnginePool
     public let configuration: Configuration
     /// The port listened on, known after `start()`.
     public private(set) var port: UInt16 = 0
@@ -40,6 +42,7 @@ public final class Server: @unchecked Sendable {
     public init(router: Router, configuration: Configuration = Configuration()) {
         self.router = router
         self.configuration = configuration
+        engines = EnginePool(shared: router.engine, capacity: min(configuration.maxConnections, 4 * ProcessInfo.processInfo.activeProcessorCount))
     }
 
     var wakeFD: Int32 { wakePipe[0] }
@@ -119,9 +122,11 @@ public final class Server: @unchecked Sendable {
             }
             guard admitted else { refuse(fd); continue }
             connections.enter()
-            let connection = Connection(socket: Socket(fd: fd), router: router, server: self)
+            let engine = engines.checkOut()
+            let connection = Connection(socket: Socket(fd: fd), router: router.with(engine: engine), server: self)
             let thread = Thread { [self] in
                 connection.serve()
+                engines.checkIn(engine)
                 state.withLock { $0.active -= 1 }
                 connections.leave()
             }
