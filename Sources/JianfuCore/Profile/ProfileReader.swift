@@ -7,7 +7,7 @@ public struct ProfileReader: Sendable {
 
     public init(schema: Schema, lang: Lang = .en) { self.schema = schema; self.lang = lang }
 
-    private func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+    private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { lang == .zh ? zh() : en() }
 
     /// Decodes one profile object; `origin` names the file (and line) for messages.
     public func read(_ node: JSONNode, origin: String) -> Result<Profile, Diagnostics> {
@@ -34,7 +34,8 @@ public struct ProfileReader: Sendable {
             diags.append(Diagnostic("\(origin):\(n.line):\(n.column)", message, context: path))
             return nil
         }
-        let expected = t("应为\(spec.expectation(.zh))，实际为 \(n.preview)", "expected \(spec.expectation), got \(n.preview)")
+        // Rendered only for a message: this runs for every value of every profile `serve` reads.
+        var expected: String { t("应为\(spec.expectation(.zh))，实际为 \(n.preview)", "expected \(spec.expectation), got \(n.preview)") }
         switch spec.kind {
         case .list:
             guard let items = n.arrayItems, let itemSpec = spec.item else { return fail(expected) }
