@@ -18,6 +18,21 @@ final class RuleFragments: @unchecked Sendable {
 
     private let lock = NSLock()
     private var byKey: [Key: [Parts]] = [:]
+    private var meetsByLang: [Lang: [String]] = [:]
+
+    /// Each rule's "meets: …" text (its conditions, joined) in `lang`, rendered on first use.
+    func meets(_ policy: PolicySet, _ lang: Lang) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let m = meetsByLang[lang] { return m }
+        let m = policy.rules.map { rule -> String in
+            let held = rule.conditions.map { $0.text(lang) }
+            guard !held.isEmpty else { return "" }
+            return (lang == .zh ? "符合：" : "meets: ") + held.joined(separator: lang == .zh ? "；" : "; ")
+        }
+        meetsByLang[lang] = m
+        return m
+    }
 
     /// The parts of every rule for `key`, rendered on first use.
     func parts(_ policy: PolicySet, _ key: Key) -> [Parts] {

@@ -95,8 +95,8 @@ public struct Words: Sendable {
         switch result.status {
         case .eligible:
             var parts: [String] = []
-            let held = rule.conditions.map { $0.text(lang) }
-            if !held.isEmpty { parts.append(t("符合：", "meets: ") + held.joined(separator: t("；", "; "))) }
+            let meets = policy.fragments.meets(policy, lang)[result.rule]
+            if !meets.isEmpty { parts.append(meets) }
             if let s = result.share, s != .one, rule.proration != .none {
                 parts.append(shareText(result, s))
             }

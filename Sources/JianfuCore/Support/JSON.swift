@@ -274,6 +274,16 @@ public struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         let startLine = line, startCol = column(at: i)
         i += 1
+        // Most strings have no escape: find the closing quote and decode the bytes in place.
+        var j = i
+        while j < bytes.count, bytes[j] != 0x22, bytes[j] != 0x5C, bytes[j] >= 0x20 { j += 1 }
+        if j < bytes.count, bytes[j] == 0x22 {
+            let start = i
+            let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<j]), as: UTF8.self) }
+            guard let s else { throw Failure(line: startLine, column: startCol, message: "string is not valid UTF-8") }
+            i = j + 1
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard i < bytes.count else {
