@@ -105,3 +105,17 @@ struct CalendarTests {
         #expect(Duration().description == "0d")
     }
 }
+
+@Suite struct DayAndMoneyTextTests {
+    @Test(arguments: [(2017, 8, 14, "2017-08-14"), (2016, 2, 29, "2016-02-29"), (1, 1, 1, "0001-01-01"), (9999, 12, 31, "9999-12-31")])
+    func datesAreWrittenAsISO(y: Int, m: Int, d: Int, text: String) throws {
+        #expect(try #require(Day(year: y, month: m, day: d)).description == text)
+    }
+
+    @Test(arguments: [(Int128(0), "0.00"), (5, "0.05"), (-5, "-0.05"), (123456, "1,234.56"), (100_000_000, "1,000,000.00"),
+                      (-99_999_999, "-999,999.99"), (Int128(Int64.max), "92,233,720,368,547,758.07")])
+    func moneyIsWrittenWithGroupsAndTwoDecimals(fen: Int128, text: String) {
+        #expect(Money.format(fen: fen) == text)
+        #expect(Money.plain(fen: fen) == text.replacingOccurrences(of: ",", with: ""))
+    }
+}

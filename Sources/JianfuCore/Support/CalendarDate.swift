@@ -44,9 +44,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let (y, m, d) = components
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let ys = String(y)
-        return String(repeating: "0", count: max(0, 4 - ys.count)) + ys + "-" + two(m) + "-" + two(d)
+        guard (0...9999).contains(y) else {
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return String(y) + "-" + two(m) + "-" + two(d)
+        }
+        // `YYYY-MM-DD` from digits: reports write many dates.
+        let digits: [UInt8] = [
+            UInt8(0x30 + y / 1000 % 10), UInt8(0x30 + y / 100 % 10), UInt8(0x30 + y / 10 % 10), UInt8(0x30 + y % 10), 0x2D,
+            UInt8(0x30 + m / 10), UInt8(0x30 + m % 10), 0x2D, UInt8(0x30 + d / 10), UInt8(0x30 + d % 10),
+        ]
+        return String(decoding: digits, as: UTF8.self)
     }
 
     public func adding(days: Int) -> Day { Day(raw: raw + Int32(days)) }

@@ -4,6 +4,22 @@ public enum Money {
     public static func format(fen: Int128, grouping: Bool = true) -> String {
         let neg = fen < 0
         let mag = fen.magnitude
+        if mag <= UInt128(UInt64.max) {
+            // Digits written right to left into a small buffer: reports format every amount they show.
+            var v = UInt64(mag)
+            var buf = [UInt8](repeating: 0, count: 40)
+            var k = buf.count
+            for _ in 0..<2 { k -= 1; buf[k] = 0x30 + UInt8(v % 10); v /= 10 }
+            k -= 1; buf[k] = 0x2E
+            var digits = 0
+            repeat {
+                if grouping && digits > 0 && digits % 3 == 0 { k -= 1; buf[k] = 0x2C }
+                k -= 1; buf[k] = 0x30 + UInt8(v % 10); v /= 10
+                digits += 1
+            } while v > 0
+            if neg { k -= 1; buf[k] = 0x2D }
+            return String(decoding: buf[k...], as: UTF8.self)
+        }
         let yuan = String(mag / 100)
         let cents = mag % 100
         let grouped = grouping ? group(yuan) : yuan
