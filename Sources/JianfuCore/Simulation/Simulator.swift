@@ -32,52 +32,104 @@ public final class Simulator {
 
     /// Runs the whole source. Rejected rows go to `reject(line, reason)` in file order, on the calling thread;
     /// rows read = evaluated + rejected.
+    ///
+    /// This thread reads batches (splitting rows, no conversion) into a short queue; `workers` threads each take
+    /// whole batches, convert and evaluate them into their own aggregates, merged at the end. No thread waits
+    /// for a batch to finish while there is another one to take.
     public func run(_ source: inout any ProfileSource, reject: (Int, String) -> Void) throws(Diagnostics) -> [Aggregate] {
         let policy = scenarios[0].engine.policy
-        // Rows rejected while converting or evaluating a batch, reported by this thread once the batch is done.
-        let pendingRejects = Mutex<[(line: Int, reason: String)]>([])
         let scenarios = self.scenarios
-        let workers = self.workers
-        var rejected = 0, read = 0
-        // Reading overlaps evaluation: while one batch is converted and evaluated on every core, the next is read.
-        let inFlight = DispatchGroup()
-        // More chunks than threads: Dispatch hands them out as threads come free, so a thread that shares its core
-        // with the reading thread does not hold the batch back.
-        let chunkCount = workers == 1 ? 1 : workers * 2
-        let slots = ChunkSlots(count: chunkCount, scenarios: scenarios.count, rules: policy.rules.count)
-
+        let workers = max(1, self.workers)
+        let slots = ChunkSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
+        let queue = BatchQueue(capacity: 2 * workers)
+        // Each batch's rejected rows by sequence number, reported in order by this thread.
+        let rejectsBySequence = Mutex<[Int: [(line: Int, reason: String)]]>([:])
+        let done = DispatchGroup()
+        for w in 0..<workers {
+            done.enter()
+            let thread = Thread {
+                while let (sequence, batch) = queue.pop() {
+                    let rejects = Simulator.evaluate(batch, scenarios, policy: policy, slot: slots.base + w)
+                    rejectsBySequence.withLock { $0[sequence] = rejects }
+                }
+                done.leave()
+            }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        var rejected = 0, read = 0, sequence = 0, reported = 0
         func reportRejects() {
-            for r in pendingRejects.withLock({ q -> [(line: Int, reason: String)] in defer { q = [] }; return q }) {
-                rejected += 1
-                reject(r.line, r.reason)
+            while let rows = rejectsBySequence.withLock({ $0.removeValue(forKey: reported) }) {
+                for r in rows {
+                    rejected += 1
+                    reject(r.line, r.reason)
+                }
+                reported += 1
             }
         }
-
-        while let batch = try source.nextBatch(limit: batchSize) {
-            read += batch.count
-            inFlight.wait()
-            reportRejects()
-            inFlight.enter()
-            DispatchQueue.global().async {
-                let rejects = Simulator.evaluate(batch, scenarios, policy: policy, chunks: min(chunkCount, batch.count), slots: slots)
-                pendingRejects.withLock { $0 = rejects }
-                inFlight.leave()
+        do {
+            while let batch = try source.nextBatch(limit: batchSize) {
+                read += batch.count
+                queue.push((sequence, batch))
+                sequence += 1
+                reportRejects()
+                progress?(read, rejected, source.fractionRead)
             }
-            progress?(read, rejected, source.fractionRead)
+        } catch {
+            queue.close()
+            done.wait()
+            throw error
         }
-        inFlight.wait()
+        queue.close()
+        done.wait()
         reportRejects()
         var aggs = slots.merged()
         for s in aggs.indices { aggs[s].rowsRead = read; aggs[s].rejected = rejected }
         return aggs
     }
 
-    /// What each chunk index keeps between batches: its population evaluators (one per scenario). Chunk `c` of
-    /// a batch runs on one thread at a time, so its slot needs no lock.
+    /// Batches waiting for a worker, at most `capacity` (the reader waits beyond that, so memory stays flat).
+    final class BatchQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var items: [(Int, PendingBatch)] = []
+        private var closed = false
+        let capacity: Int
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        func push(_ item: (Int, PendingBatch)) {
+            condition.lock()
+            while items.count >= capacity && !closed { condition.wait() }
+            items.append(item)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next batch, or nil once the queue is closed and empty.
+        func pop() -> (Int, PendingBatch)? {
+            condition.lock()
+            defer { condition.unlock() }
+            while items.isEmpty && !closed { condition.wait() }
+            guard !items.isEmpty else { return nil }
+            let item = items.removeFirst()
+            condition.broadcast()
+            return item
+        }
+
+        func close() {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// What each worker thread keeps between batches: its population evaluators (one per scenario) and its
+    /// aggregates. Only its own thread touches a slot, so it needs no lock.
     final class ChunkSlots: @unchecked Sendable {
         struct Slot {
             var evaluators: [PopulationEvaluator] = []
-            /// This chunk's sums over every batch so far, one per scenario (merged once, at the end).
+            /// This worker's sums over every batch so far, one per scenario (merged once, at the end).
             var aggregates: [Aggregate]
         }
         let base: UnsafeMutablePointer<Slot>
@@ -94,7 +146,7 @@ public final class Simulator {
             base.deallocate()
         }
 
-        /// All chunks' aggregates, merged.
+        /// All workers' aggregates, merged.
         func merged() -> [Aggregate] {
             var out = base[0].aggregates
             for c in 1..<count { for s in out.indices { out[s].merge(base[c].aggregates[s]) } }
@@ -102,57 +154,52 @@ public final class Simulator {
         }
     }
 
-    /// Converts and evaluates one batch on `chunks` threads, adding to each chunk's aggregates; returns its
-    /// rejected rows in file order.
-    static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet, chunks: Int,
-                         slots: ChunkSlots) -> [(line: Int, reason: String)] {
-        let rejects = Mutex<[(index: Int, line: Int, reason: String)]>([])
-        DispatchQueue.concurrentPerform(iterations: min(chunks, slots.count)) { c in
-            // Everything the loop reads is this thread's own: shared objects would be reference-counted from
-            // both threads per profile.
-            let keys = Aggregate.Keys(policy: policy)
-            let yearSlots = scenarios.map(\.engine.yearSlot), overrides = scenarios.map(\.year)
-            let slot = slots.base + c
-            var localRejects: [(index: Int, line: Int, reason: String)] = []
-            var years = [Int](repeating: 0, count: scenarios.count)
-            let reader = PendingBatch.Reader(batch)
-            var i = c
-            while i < batch.count {
-                defer { i += chunks }
-                let p: Profile
-                switch reader.record(i) {
-                case .profile(let profile): p = profile
-                case .rejected(let line, let reason):
-                    localRejects.append((i, line, reason))
-                    continue
+    /// Converts and evaluates one batch into a worker's slot (its evaluators and aggregates); returns the
+    /// batch's rejected rows in file order.
+    static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet,
+                     slot: UnsafeMutablePointer<ChunkSlots.Slot>) -> [(line: Int, reason: String)] {
+        // Everything the loop reads is this thread's own: shared objects would be reference-counted from
+        // several threads per profile.
+        let keys = Aggregate.Keys(policy: policy)
+        let yearSlots = scenarios.map(\.engine.yearSlot), overrides = scenarios.map(\.year)
+        var rejects: [(line: Int, reason: String)] = []
+        var years = [Int](repeating: 0, count: scenarios.count)
+        let reader = PendingBatch.Reader(batch)
+        var i = 0
+        while i < batch.count {
+            defer { i += 1 }
+            let p: Profile
+            switch reader.record(i) {
+            case .profile(let profile): p = profile
+            case .rejected(let line, let reason):
+                rejects.append((line, reason))
+                continue
+            }
+            // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
+            var problem: String?
+            for s in years.indices {
+                guard let y = Engine.year(of: p, slot: yearSlots[s], override: overrides[s]) else {
+                    problem = "no year: the row has no \"year\" and no --year was given"
+                    break
                 }
-                // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
-                var problem: String?
-                for s in years.indices {
-                    guard let y = Engine.year(of: p, slot: yearSlots[s], override: overrides[s]) else {
-                        problem = "no year: the row has no \"year\" and no --year was given"
-                        break
-                    }
-                    guard DayRange.year(y) != nil else { problem = "year \(y) is outside the calendar (1–9998)"; break }
-                    years[s] = y
-                }
-                if let problem {
-                    localRejects.append((i, Self.line(p.origin), problem))
-                    continue
-                }
-                if slot.pointee.evaluators.isEmpty {
-                    // Made for the first profile's year; an evaluator follows year changes itself.
-                    slot.pointee.evaluators = zip(scenarios, years).compactMap { sc, y in
-                        PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled)
-                    }
-                }
-                for s in slot.pointee.evaluators.indices where slot.pointee.evaluators[s].evaluate(p, year: years[s]) {
-                    slot.pointee.aggregates[s].add(slot.pointee.evaluators[s].tallies, keys: keys, profile: p)
+                guard DayRange.year(y) != nil else { problem = "year \(y) is outside the calendar (1–9998)"; break }
+                years[s] = y
+            }
+            if let problem {
+                rejects.append((Self.line(p.origin), problem))
+                continue
+            }
+            if slot.pointee.evaluators.isEmpty {
+                // Made for the first profile's year; an evaluator follows year changes itself.
+                slot.pointee.evaluators = zip(scenarios, years).compactMap { sc, y in
+                    PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled)
                 }
             }
-            rejects.withLock { $0 += localRejects }
+            for s in slot.pointee.evaluators.indices where slot.pointee.evaluators[s].evaluate(p, year: years[s]) {
+                slot.pointee.aggregates[s].add(slot.pointee.evaluators[s].tallies, keys: keys, profile: p)
+            }
         }
-        return rejects.withLock { $0 }.sorted { $0.index < $1.index }.map { (line: $0.line, reason: $0.reason) }
+        return rejects
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }
