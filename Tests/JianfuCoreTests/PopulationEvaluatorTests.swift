@@ -86,3 +86,32 @@ import Testing
         try expectSameAsCheck([p], year: 2017)
     }
 }
+
+@Suite struct SimulatorPipelineTests {
+    /// Many small batches on several workers: every row is evaluated or rejected once, rejects come out in file
+    /// order, and the totals equal one batch on one worker.
+    @Test func rejectsStayInFileOrderAcrossBatchesAndWorkers() throws {
+        let profiles = Array(PopulationEvaluatorTests.generated.prefix(120))
+        var records: [SourceRecord] = []
+        for (k, p) in profiles.enumerated() {
+            records.append(.profile(p))
+            if k % 7 == 3 { records.append(.rejected(line: 10_000 + k, reason: "bad row \(k)")) }
+        }
+        func run(batch: Int, workers: Int) throws -> (Aggregate, [Int]) {
+            var source: any ProfileSource = ArraySource(records: records)
+            let sim = Simulator(scenarios: [Scenario(label: "t", engine: Fixture.engine, year: 2017)])
+            sim.batchSize = batch
+            sim.workers = workers
+            var lines: [Int] = []
+            let agg = try sim.run(&source) { line, _ in lines.append(line) }[0]
+            return (agg, lines)
+        }
+        let (many, manyLines) = try run(batch: 4, workers: 3)
+        let (one, oneLines) = try run(batch: 10_000, workers: 1)
+        let expected = profiles.indices.filter { $0 % 7 == 3 }.map { 10_000 + $0 }
+        #expect(manyLines == expected)
+        #expect(oneLines == expected)
+        #expect(many.rowsRead == records.count && many.evaluated == profiles.count && many.rejected == expected.count)
+        #expect(many.total == one.total && many.rules == one.rules && many.regions == one.regions)
+    }
+}
