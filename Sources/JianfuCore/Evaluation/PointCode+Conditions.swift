@@ -25,18 +25,8 @@ extension PointCompiler {
                 default: return nil
                 }
             }
-        case .recordKey(let slot, let key):
-            return { f in
-                if case .record(let vals)? = f.values[slot], key < vals.count, case .bool(let b)? = vals[key] { return b }
-                return nil
-            }
-        case .itemKey(let key):
-            return { f in
-                if case .record(let vals)? = f.item, key < vals.count, case .bool(let b)? = vals[key] { return b }
-                return nil
-            }
-        case .item:
-            return { f in if case .bool(let b)? = f.item { return b }; return nil }
+        case .recordKey, .itemKey, .item:
+            return member(code) { if case .bool(let b) = $0 { return b }; return nil }
         case .local(let slot):
             return { f in f.flags[slot] }
         case .compare(let op, let a, let b):
@@ -143,18 +133,8 @@ extension PointCompiler {
                 }
             }
             return { f in if case .string(let s)? = f.values[slot] { return s }; return nil }
-        case .recordKey(let slot, let key):
-            return { f in
-                if case .record(let vals)? = f.values[slot], key < vals.count, case .string(let s)? = vals[key] { return s }
-                return nil
-            }
-        case .itemKey(let key):
-            return { f in
-                if case .record(let vals)? = f.item, key < vals.count, case .string(let s)? = vals[key] { return s }
-                return nil
-            }
-        case .item:
-            return { f in if case .string(let s)? = f.item { return s }; return nil }
+        case .recordKey, .itemKey, .item:
+            return member(code) { if case .string(let s) = $0 { return s }; return nil }
         case .local(let slot):
             return { f in f.texts[slot] }
         case .section(let a):
@@ -199,18 +179,8 @@ extension PointCompiler {
                 }
             }
             return { f in f.fieldKind[slot] == .date ? f.fieldDay[slot] : nil }
-        case .recordKey(let slot, let key):
-            return { f in
-                if case .record(let vals)? = f.values[slot], key < vals.count, case .date(let d)? = vals[key] { return d }
-                return nil
-            }
-        case .itemKey(let key):
-            return { f in
-                if case .record(let vals)? = f.item, key < vals.count, case .date(let d)? = vals[key] { return d }
-                return nil
-            }
-        case .item:
-            return { f in if case .date(let d)? = f.item { return d }; return nil }
+        case .recordKey, .itemKey, .item:
+            return member(code) { if case .date(let d) = $0 { return d }; return nil }
         case .local(let slot):
             return { f in f.days[slot] }
         case .dateAdd(let a, let duration):

@@ -142,6 +142,26 @@ struct PointCompiler {
         }
     }
 
+    /// A record key, a list item's key or a list item, read as `T` by `extract` (nil for another kind or none).
+    func member<T>(_ code: Code, _ extract: @escaping @Sendable (FieldValue) -> T?) -> @Sendable (inout PointFrame) -> T? {
+        switch code {
+        case .recordKey(let slot, let key):
+            return { f in
+                if case .record(let vals)? = f.values[slot], key < vals.count, let v = vals[key] { return extract(v) }
+                return nil
+            }
+        case .itemKey(let key):
+            return { f in
+                if case .record(let vals)? = f.item, key < vals.count, let v = vals[key] { return extract(v) }
+                return nil
+            }
+        case .item:
+            return { f in f.item.flatMap(extract) }
+        default:
+            return { _ in nil }
+        }
+    }
+
     /// The default of a missing field, compiled in its own (rule-free) context.
     func fieldDefault(_ slot: Int) -> PointCode? {
         guard let d = policy.defaults[slot] else { return nil }
@@ -201,18 +221,8 @@ struct PointCompiler {
                 }
             }
             return { f in f.fieldKind[slot] == .number ? f.fieldNumber[slot] : nil }
-        case .recordKey(let slot, let key):
-            return { f in
-                if case .record(let vals)? = f.values[slot], key < vals.count, case .number(let r)? = vals[key] { return r }
-                return nil
-            }
-        case .itemKey(let key):
-            return { f in
-                if case .record(let vals)? = f.item, key < vals.count, case .number(let r)? = vals[key] { return r }
-                return nil
-            }
-        case .item:
-            return { f in if case .number(let r)? = f.item { return r }; return nil }
+        case .recordKey, .itemKey, .item:
+            return member(code) { if case .number(let r) = $0 { return r }; return nil }
         case .param(let slot):
             return { f in f.params[slot] }
         case .local(let slot):
