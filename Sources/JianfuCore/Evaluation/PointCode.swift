@@ -8,7 +8,9 @@ struct PointFrame {
     private(set) var fieldKind: [FieldKindTag]
     private(set) var fieldNumber: [Rational]
     private(set) var fieldDay: [Day]
-    var params: [Rational?]
+    /// Every parameter set of the year's plan, one after another; the piece's set starts at `paramBase`.
+    var paramTable: [Rational?]
+    var paramBase = 0
     var piece: DayRange
     let year: DayRange
     var proration: Proration
@@ -25,12 +27,12 @@ struct PointFrame {
         case missing, number, yes, no, date, other
     }
 
-    init(fieldCount: Int, params: [Rational?], year: DayRange, localCount: Int) {
+    init(fieldCount: Int, paramTable: [Rational?], year: DayRange, localCount: Int) {
         values = Array(repeating: nil, count: fieldCount)
         fieldKind = Array(repeating: .missing, count: fieldCount)
         fieldNumber = Array(repeating: Rational(0), count: fieldCount)
         fieldDay = Array(repeating: Day(raw: 0), count: fieldCount)
-        self.params = params; self.piece = year; self.year = year; proration = .days
+        self.paramTable = paramTable; self.piece = year; self.year = year; proration = .days
         nums = Array(repeating: nil, count: localCount)
         flags = Array(repeating: nil, count: localCount)
         texts = Array(repeating: nil, count: localCount)
@@ -224,7 +226,7 @@ struct PointCompiler {
         case .recordKey, .itemKey, .item:
             return member(code) { if case .number(let r) = $0 { return r }; return nil }
         case .param(let slot):
-            return { f in f.params[slot] }
+            return { f in f.paramTable[f.paramBase + slot] }
         case .local(let slot):
             return { f in f.nums[slot] }
         case .negate(let a):

@@ -78,13 +78,14 @@ final class PointRule: Sendable {
     }
 
     private static func piece(_ rule: Rule, _ c: PointCompiler) -> PieceFunction {
-        let lets = c.run(rule.lets.map(\.formula.code))
+        // Non-optional closures: unwrapping an optional one per call counts a reference.
+        let lets: PointRun = c.run(rule.lets.map(\.formula.code)) ?? { _ in }
         let conditions = c.conjunction(rule.conditions.map(\.formula.code))
         func num(_ f: Formula?) -> PointNum? { f.map { c.num($0.code) } }
         let low = num(rule.savingLow), high = num(rule.savingHigh), amount = num(rule.amount), cap = num(rule.cap)
         let isRange = rule.isRange
         return { f, wantCap in
-            lets?(&f)
+            lets(&f)
             guard let holds = conditions(&f) else { return .undecided }
             if !holds { return .fails }
             var out = Piece(state: 2)

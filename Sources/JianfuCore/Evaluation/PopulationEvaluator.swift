@@ -129,6 +129,8 @@ struct PointState {
         var proration: Proration
         var scope: Int
         var hasCap: Bool
+        /// Whether the rule has an enterprise window or cut dates.
+        var hasSpan: Bool
     }
 
     var frame: PointFrame
@@ -136,8 +138,8 @@ struct PointState {
     var planRules: [PlanRule] = []
     var segments: [Segment] = []
     var paramSets: [[Rational?]] = []
-    /// The parameter set `frame.params` holds, so it is assigned only when it changes.
-    var currentParams = -1
+    /// Parameters per set (each set's length in `frame.paramTable`).
+    var paramCount = 0
     var pieces: [(range: DayRange, segment: Int)] = []
     var cutDays: [Day] = []
     let scopes: [(regions: [[UInt8]], sections: [UInt8])]
@@ -155,7 +157,7 @@ struct PointState {
     /// the plan's buffer, which other threads share).
     init(plan: YearPlan, program: PointProgram, ruleCount: Int) {
         year = plan.range
-        frame = PointFrame(fieldCount: program.fieldCount, params: plan.janParams, year: plan.range, localCount: program.localCount)
+        frame = PointFrame(fieldCount: program.fieldCount, paramTable: [], year: plan.range, localCount: program.localCount)
         scopes = program.scopes.map { ($0.regions.map { $0.map { $0 } }, $0.sections.map { $0 }) }
         scopeState = Array(repeating: 3, count: scopes.count)
         tallies = Array(repeating: Tally(status: .notInForce), count: ruleCount)
@@ -169,6 +171,8 @@ struct PointState {
                 segments.append(Segment(range: seg.range, weight: seg.weight, params: k))
             }
         }
+        paramCount = plan.janParams.count
+        frame.paramTable = paramSets.flatMap { $0 }
     }
 
     mutating func start(_ profile: Profile, regionSlot: Int?, industrySlot: Int?) {
@@ -185,8 +189,10 @@ struct PointState {
     static func chain(_ program: PointProgram, disabled: Set<Int>) -> Step {
         let steps: [Step] = program.rules.enumerated().map { i, rule in
             if disabled.contains(i) { return { s in s.tallies[i] = Tally(status: .notInForce) } }
-            let info = RuleInfo(kind: rule.kind, proration: rule.proration, scope: rule.scope, hasCap: rule.hasCap)
-            let span = rule.span, piece = rule.piece
+            let info = RuleInfo(kind: rule.kind, proration: rule.proration, scope: rule.scope, hasCap: rule.hasCap, hasSpan: rule.span != nil)
+            // Non-optional closures: unwrapping an optional one per call counts a reference.
+            let span: PointRule.SpanFunction = rule.span ?? { _, base, _ in PointRule.Span(range: base, windowUnknown: false, isEmpty: false) }
+            let piece = rule.piece
             return { s in if !s.point(i, info, span, piece) { s.undecided.append(i) } }
         }
         func tree(_ part: ArraySlice<Step>) -> Step {
@@ -199,9 +205,7 @@ struct PointState {
         return tree(steps[...])
     }
 
-    private mutating func useParams(_ k: Int) {
-        if k != currentParams { frame.params = paramSets[k]; currentParams = k }
-    }
+    private mutating func useParams(_ k: Int) { frame.paramBase = k * paramCount }
 
     /// The scope test of `RuleEvaluator.scopeTest` for scope `k`, once per profile: 0 no, 1 yes, 2 unknown.
     private mutating func scope(_ k: Int) -> UInt8 {
@@ -226,7 +230,7 @@ struct PointState {
     }
 
     /// One rule on known values, into `tallies[i]`; false when the interval evaluator must decide it.
-    mutating func point(_ i: Int, _ rule: RuleInfo, _ spanOf: PointRule.SpanFunction?, _ piece: PointRule.PieceFunction) -> Bool {
+    mutating func point(_ i: Int, _ rule: RuleInfo, _ spanOf: PointRule.SpanFunction, _ piece: PointRule.PieceFunction) -> Bool {
         let pr = planRules[i]
         guard pr.inForce else { tallies[i] = Tally(status: .notInForce); return true }
         switch scope(rule.scope) {
@@ -241,7 +245,7 @@ struct PointState {
         var span = pr.base
         var windowUnknown = false
         if !cutDays.isEmpty { cutDays.removeAll(keepingCapacity: true) }
-        if let spanOf {
+        if rule.hasSpan {
             let o = spanOf(&frame, pr.base, &cutDays)
             if o.isEmpty { tallies[i] = Tally(status: .ineligible); return true }
             span = o.range

@@ -185,6 +185,8 @@ public enum FieldDomain {
 
 extension Rational {
     func magnitudeExceeds(_ limit: Int128) -> Bool {
+        // |num| < limit already answers (the denominator is at least 1), without a division.
+        if num.magnitude < limit.magnitude { return false }
         if Rational.fits64(num) && Rational.fits64(den) && Rational.fits64(limit) {
             return Int64(num).magnitude / Int64(den).magnitude >= Int64(limit).magnitude
         }
