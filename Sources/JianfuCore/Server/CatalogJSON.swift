@@ -135,7 +135,6 @@ enum CatalogJSON {
         w.string("jianfu_version", JianfuVersion.string)
         w.string("rule_pack", "sha256:" + policy.hash)
         w.beginArray("groups")
-        var seen = Set<String>()
         for g in groupOrder(policy.schema) {
             w.beginObject()
             w.string("id", g)
