@@ -40,7 +40,7 @@ public final class Simulator {
         let policy = scenarios[0].engine.policy
         let scenarios = self.scenarios
         let workers = max(1, self.workers)
-        let slots = ChunkSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
+        let slots = WorkerSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
         let queue = BatchQueue(capacity: 2 * workers)
         // Each batch's rejected rows by sequence number, reported in order by this thread.
         let rejectsBySequence = Mutex<[Int: [(line: Int, reason: String)]]>([:])
@@ -126,7 +126,7 @@ public final class Simulator {
 
     /// What each worker thread keeps between batches: its population evaluators (one per scenario) and its
     /// aggregates. Only its own thread touches a slot, so it needs no lock.
-    final class ChunkSlots: @unchecked Sendable {
+    final class WorkerSlots: @unchecked Sendable {
         struct Slot {
             var evaluators: [PopulationEvaluator] = []
             /// This worker's sums over every batch so far, one per scenario (merged once, at the end).
@@ -157,7 +157,7 @@ public final class Simulator {
     /// Converts and evaluates one batch into a worker's slot (its evaluators and aggregates); returns the
     /// batch's rejected rows in file order.
     static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet,
-                     slot: UnsafeMutablePointer<ChunkSlots.Slot>) -> [(line: Int, reason: String)] {
+                     slot: UnsafeMutablePointer<WorkerSlots.Slot>) -> [(line: Int, reason: String)] {
         // Everything the loop reads is this thread's own: shared objects would be reference-counted from
         // several threads per profile.
         let keys = Aggregate.Keys(policy: policy)
