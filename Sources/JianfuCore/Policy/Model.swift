@@ -240,6 +240,13 @@ public final class PolicySet: Sendable {
         PolicySet(directory: self.directory, schema: self.schema, catalog: self.catalog, parameters: parameters, documents: self.documents, rules: self.rules, defaults: self.defaults, hash: self.hash)
     }
 
+    /// The same folder loaded again, when it still has this rule-pack hash: objects of the caller's own, so a
+    /// thread that reference-counts them does not contend with other threads (nil if the folder changed).
+    func replica() -> PolicySet? {
+        guard let p = try? PolicyLoader.load(directory: directory), p.hash == hash else { return nil }
+        return p
+    }
+
     public func ruleIndex(_ id: String) -> Int? { rules.firstIndex(where: { $0.id == id }) }
     public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex(where: { $0.name == name }) }
     public func document(of rule: Rule) -> Document { documents[rule.documentIndex] }

@@ -48,14 +48,21 @@ public enum PendingBatch: @unchecked Sendable {
         let file: String
         let view: CSVRowStorage?
 
-        public init(_ batch: PendingBatch) {
+        /// `mapper` replaces the batch's (a thread's own copy over its own schema objects).
+        public init(_ batch: PendingBatch, mapper own: CSVProfileMapper? = nil) {
             // Taken apart once, not per record: every record would otherwise count references to the shared parts.
             switch batch {
             case .records(let r):
                 records = r; rows = nil; mapper = nil; file = ""; view = nil
             case .csv(let b, let m, let f):
-                records = []; rows = b; mapper = m; file = f; view = b.makeView()
+                records = []; rows = b; mapper = own ?? m; file = f; view = b.makeView()
             }
+        }
+
+        /// The batch's CSV mapper, if it is a CSV batch.
+        public static func mapper(of batch: PendingBatch) -> CSVProfileMapper? {
+            if case .csv(_, let m, _) = batch { return m }
+            return nil
         }
 
         /// Record `k`, converted.

@@ -27,9 +27,7 @@ final class EnginePool: @unchecked Sendable {
         made += 1
         lock.unlock()
         // Loaded outside the lock: a few milliseconds, once per copy.
-        if let policy = try? PolicyLoader.load(directory: shared.policy.directory), policy.hash == shared.policy.hash {
-            return Engine(policy: policy)
-        }
+        if let policy = shared.policy.replica() { return Engine(policy: policy) }
         lock.lock()
         made -= 1
         sharedOnly = true

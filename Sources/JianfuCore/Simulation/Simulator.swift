@@ -129,6 +129,9 @@ public final class Simulator {
     final class WorkerSlots: @unchecked Sendable {
         struct Slot {
             var evaluators: [PopulationEvaluator] = []
+            /// The worker's own CSV mapper, over its own copy of the schema: the shared one's field specs would be
+            /// reference-counted from every worker per cell.
+            var mapper: CSVProfileMapper?
             /// This worker's sums over every batch so far, one per scenario (merged once, at the end).
             var aggregates: [Aggregate]
         }
@@ -164,7 +167,12 @@ public final class Simulator {
         let yearSlots = scenarios.map(\.engine.yearSlot), overrides = scenarios.map(\.year)
         var rejects: [(line: Int, reason: String)] = []
         var years = [Int](repeating: 0, count: scenarios.count)
-        let reader = PendingBatch.Reader(batch)
+        if slot.pointee.mapper == nil, let shared = PendingBatch.Reader.mapper(of: batch) {
+            slot.pointee.mapper = policy.replica().flatMap {
+                try? CSVProfileMapper(schema: $0.schema, header: shared.headers, file: "", lang: shared.lang)
+            } ?? shared
+        }
+        let reader = PendingBatch.Reader(batch, mapper: slot.pointee.mapper)
         var i = 0
         while i < batch.count {
             defer { i += 1 }
