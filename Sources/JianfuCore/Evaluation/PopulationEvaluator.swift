@@ -273,7 +273,7 @@ struct PointState {
             // Undecided on known values, or holding while the enterprise window is unknown: the interval
             // evaluator decides.
             if o.state == 0 || windowUnknown { return false }
-            let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: year, proration: rule.proration)
+            let w = weight(range, k, rule.proration)
             if !capDone { cap = o.cap; capDone = true }
             guard PointState.accumulate(&low, o.low, w), PointState.accumulate(&high, o.high, w),
                   PointState.accumulate(&amount, o.amount, w) else { return false }
@@ -290,10 +290,15 @@ struct PointState {
         let o = piece(&frame, rule.hasCap)
         if o.state == 1 { tallies[i] = Tally(status: .ineligible); return true }
         if o.state == 0 || windowUnknown { return false }
-        let w = range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: year, proration: rule.proration)
+        let w = weight(range, k, rule.proration)
         guard let low = PointState.weighted(o.low, w), let high = PointState.weighted(o.high, w),
               let amount = PointState.weighted(o.amount, w) else { return false }
         return grant(i, rule, low, high, amount, o.cap)
+    }
+
+    /// A piece's weight in the year: the plan's, when the piece is its whole segment.
+    private func weight(_ range: DayRange, _ k: Int, _ proration: Proration) -> Rational {
+        range == segments[k].range ? segments[k].weight : Evaluator.weight(range, year: year, proration: proration)
     }
 
     /// `x × weight` (zero for no value); nil on overflow.

@@ -92,11 +92,6 @@ public struct Aggregate: Sendable, Equatable {
         }
     }
 
-    /// Adds one evaluated enterprise.
-    public mutating func add(_ result: CheckResult, policy: PolicySet, profile: Profile) {
-        add(result.results.map(Tally.init), keys: Keys(policy: policy), profile: profile)
-    }
-
     /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved).
     public mutating func add(_ tallies: [Tally], keys: Keys, profile: Profile) {
         let region = profile.string(keys.regionSlot), employees = profile.number(keys.employeesSlot)
