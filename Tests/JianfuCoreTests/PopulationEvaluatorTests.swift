@@ -21,7 +21,31 @@ import Testing
                 return pop.fallbacks
             }
         }
+        try expectBatchSameAsCheck(profiles, year: year, engine: engine, disabled: disabled, sourceLocation: sourceLocation)
         return pop.fallbacks
+    }
+
+    /// The batch path over the same profiles, a batch at a time (the last one short): the same tallies as `check`.
+    func expectBatchSameAsCheck(_ profiles: [Profile], year: Int, engine: Engine, disabled: Set<Int>,
+                                sourceLocation: Testing.SourceLocation) throws {
+        var batch = try #require(BatchEvaluator(engine: engine, year: year, disabled: disabled))
+        let only = disabled.isEmpty ? nil : Set(engine.policy.rules.indices).subtracting(disabled)
+        var start = 0
+        while start < profiles.count {
+            let part = Array(profiles[start..<min(profiles.count, start + BatchEvaluator.width)])
+            let evaluated = part.withUnsafeBufferPointer { batch.evaluate($0, year: year) }
+            #expect(evaluated)
+            for (k, p) in part.enumerated() {
+                let full = try #require(engine.check(p, year: year, trace: false, only: only))
+                let tallies = Array(batch.tallies(k))
+                for (i, r) in full.results.enumerated() where Tally(r) != tallies[i] {
+                    Issue.record("batch: \(p.origin) \(year) \(engine.policy.rules[i].id): check \(Tally(r)), batch \(tallies[i])",
+                                 sourceLocation: sourceLocation)
+                    return
+                }
+            }
+            start += part.count
+        }
     }
 
     static let generated: [Profile] = (try? Population.profiles(Population.csv(400, seed: 5))) ?? []

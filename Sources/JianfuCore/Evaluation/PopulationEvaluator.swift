@@ -186,8 +186,10 @@ struct PointState {
     /// Every rule's step chained into one closure, as a balanced tree: each closure calls the two it captured, and
     /// calling a captured closure costs no reference counting, where calling one loaded from an array or an object
     /// does (per rule, per profile).
-    static func chain(_ program: PointProgram, disabled: Set<Int>) -> Step {
+    /// Rules in `skipping` are left alone (another path evaluates them).
+    static func chain(_ program: PointProgram, disabled: Set<Int>, skipping: Set<Int> = []) -> Step {
         let steps: [Step] = program.rules.enumerated().map { i, rule in
+            if skipping.contains(i) { return { _ in } }
             if disabled.contains(i) { return { s in s.tallies[i] = Tally(status: .notInForce) } }
             let info = RuleInfo(kind: rule.kind, proration: rule.proration, scope: rule.scope, hasCap: rule.hasCap, hasSpan: rule.span != nil)
             // Non-optional closures: unwrapping an optional one per call counts a reference.

@@ -90,11 +90,19 @@ public struct Aggregate: Sendable, Equatable {
             regionSlot = policy.schema.fieldIndex("region_code")
             employeesSlot = policy.schema.fieldIndex("employees")
         }
+
+        init() { categoryIndex = []; categories = ["other"]; regionSlot = nil; employeesSlot = nil }
     }
 
     /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved).
     public mutating func add(_ tallies: [Tally], keys: Keys, profile: Profile) {
-        let region = profile.string(keys.regionSlot), employees = profile.number(keys.employeesSlot)
+        tallies.withUnsafeBufferPointer {
+            add($0, keys: keys, region: profile.string(keys.regionSlot), employees: profile.number(keys.employeesSlot))
+        }
+    }
+
+    /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved), its region and employees.
+    mutating func add(_ tallies: UnsafeBufferPointer<Tally>, keys: Keys, region: String?, employees: Rational?) {
         evaluated += 1
         var any = false
         var low: Int128 = 0, high: Int128 = 0

@@ -128,7 +128,10 @@ public final class Simulator {
     /// aggregates. Only its own thread touches a slot, so it needs no lock.
     final class WorkerSlots: @unchecked Sendable {
         struct Slot {
-            var evaluators: [PopulationEvaluator] = []
+            var evaluators: [BatchEvaluator] = []
+            /// Each evaluator's registers (read per row without copying the evaluator).
+            var memories: [BatchMemory] = []
+            var keys = Aggregate.Keys()
             /// The worker's own CSV mapper, over its own copy of the schema: the shared one's field specs would be
             /// reference-counted from every worker per cell.
             var mapper: CSVProfileMapper?
@@ -159,55 +162,144 @@ public final class Simulator {
 
     /// Converts and evaluates one batch into a worker's slot (its evaluators and aggregates); returns the
     /// batch's rejected rows in file order.
+    ///
+    /// CSV rows are written straight into each evaluator's registers (`CSVProfileMapper.load`); a row becomes a
+    /// `Profile` only where the fast reader doubts a cell, and where the interval evaluator must decide a rule.
     static func evaluate(_ batch: PendingBatch, _ scenarios: [Scenario], policy: PolicySet,
-                     slot: UnsafeMutablePointer<WorkerSlots.Slot>) -> [(line: Int, reason: String)] {
+                         slot: UnsafeMutablePointer<WorkerSlots.Slot>) -> [(line: Int, reason: String)] {
         // Everything the loop reads is this thread's own: shared objects would be reference-counted from
         // several threads per profile.
-        let keys = Aggregate.Keys(policy: policy)
-        let yearSlots = scenarios.map(\.engine.yearSlot), overrides = scenarios.map(\.year)
-        var rejects: [(line: Int, reason: String)] = []
-        var years = [Int](repeating: 0, count: scenarios.count)
         if slot.pointee.mapper == nil, let shared = PendingBatch.Reader.mapper(of: batch) {
             slot.pointee.mapper = policy.replica().flatMap {
                 try? CSVProfileMapper(schema: $0.schema, header: shared.headers, file: "", lang: shared.lang)
             } ?? shared
         }
-        let reader = PendingBatch.Reader(batch, mapper: slot.pointee.mapper)
-        var i = 0
-        while i < batch.count {
-            defer { i += 1 }
-            let p: Profile
-            switch reader.record(i) {
-            case .profile(let profile): p = profile
+        if slot.pointee.evaluators.isEmpty {
+            // Made for any year of the calendar; an evaluator follows year changes itself.
+            slot.pointee.evaluators = scenarios.compactMap { sc in
+                BatchEvaluator(engine: sc.engine, year: sc.year ?? 2017, disabled: sc.disabled)
+            }
+            slot.pointee.memories = slot.pointee.evaluators.map(\.memory)
+            slot.pointee.keys = Aggregate.Keys(policy: policy)
+        }
+        var feed = BatchFeed(batch, scenarios: scenarios, slot: slot)
+        for k in 0..<batch.count { feed.add(k) }
+        feed.flush()
+        return feed.rejects
+    }
+
+    /// Fills the evaluators' registers row by row and evaluates them a batch (`BatchEvaluator.width` rows, one
+    /// year) at a time into the slot's aggregates.
+    struct BatchFeed {
+        let reader: PendingBatch.Reader
+        let rows: CSVRowBatch?
+        let mapper: CSVProfileMapper?
+        let file: String
+        let slot: UnsafeMutablePointer<WorkerSlots.Slot>
+        let yearSlot: Int?
+        let overrides: [Int?]
+        /// Rows in the registers, each one's batch row and its `Profile` when it was made (else made on demand).
+        var filled = 0
+        var sources: [Int]
+        var profiles: [Profile?]
+        /// The year of the rows in the registers, per scenario.
+        var years: [Int]
+        var rejects: [(line: Int, reason: String)] = []
+        /// A second view of the batch's rows, for making profiles on demand.
+        let view: CSVRowStorage?
+
+        init(_ batch: PendingBatch, scenarios: [Scenario], slot: UnsafeMutablePointer<WorkerSlots.Slot>) {
+            reader = PendingBatch.Reader(batch, mapper: slot.pointee.mapper)
+            if case .csv(let b, _, let f) = batch { rows = b; file = f; view = b.makeView() } else { rows = nil; file = ""; view = nil }
+            mapper = slot.pointee.mapper
+            self.slot = slot
+            yearSlot = scenarios[0].engine.yearSlot
+            overrides = scenarios.map(\.year)
+            sources = Array(repeating: 0, count: BatchEvaluator.width)
+            profiles = Array(repeating: nil, count: BatchEvaluator.width)
+            years = Array(repeating: 0, count: scenarios.count)
+        }
+
+        /// Writes batch row `k` into every evaluator's registers at the next place, or rejects it.
+        mutating func add(_ k: Int) {
+            guard let line = load(k, at: filled) else { return }
+            // The evaluated year: --year, else the row's own.
+            var rowYears = years
+            for s in rowYears.indices {
+                var y = overrides[s]
+                if y == nil, let ys = yearSlot {
+                    let m = slot.pointee.memories[s]
+                    let at = ys * m.width + filled
+                    if m.numKnown[at] != 0, m.num[at].isInteger { y = Int(exactly: m.num[at].floor()) }
+                }
+                guard let year = y else {
+                    rejects.append((line, "no year: the row has no \"year\" and no --year was given"))
+                    return
+                }
+                guard DayRange.year(year) != nil else {
+                    rejects.append((line, "year \(year) is outside the calendar (1–9998)"))
+                    return
+                }
+                rowYears[s] = year
+            }
+            if filled > 0 && rowYears != years {
+                // A new year: evaluate the rows so far, then this row again in the first place.
+                flush()
+                _ = load(k, at: 0)
+            }
+            years = rowYears
+            filled += 1
+            if filled == BatchEvaluator.width { flush() }
+        }
+
+        /// Loads batch row `k` at place `r` of every evaluator; its line, or nil when the row is rejected.
+        private mutating func load(_ k: Int, at r: Int) -> Int? {
+            sources[r] = k
+            profiles[r] = nil
+            let memories = slot.pointee.memories
+            if let rows, let mapper, let view = reader.view {
+                let row = rows.row(k, in: view)
+                if memories.allSatisfy({ mapper.load(row, into: $0, at: r) }) { return row.line }
+            }
+            switch reader.record(k) {
+            case .profile(let p):
+                for m in memories { m.load(row: r, p.values, used: m.usedSlots) }
+                profiles[r] = p
+                return Simulator.line(p.origin)
             case .rejected(let line, let reason):
                 rejects.append((line, reason))
-                continue
-            }
-            // A profile with no year and no --year cannot be evaluated: reject it, naming the line.
-            var problem: String?
-            for s in years.indices {
-                guard let y = Engine.year(of: p, slot: yearSlots[s], override: overrides[s]) else {
-                    problem = "no year: the row has no \"year\" and no --year was given"
-                    break
-                }
-                guard DayRange.year(y) != nil else { problem = "year \(y) is outside the calendar (1–9998)"; break }
-                years[s] = y
-            }
-            if let problem {
-                rejects.append((Self.line(p.origin), problem))
-                continue
-            }
-            if slot.pointee.evaluators.isEmpty {
-                // Made for the first profile's year; an evaluator follows year changes itself.
-                slot.pointee.evaluators = zip(scenarios, years).compactMap { sc, y in
-                    PopulationEvaluator(engine: sc.engine, year: y, disabled: sc.disabled)
-                }
-            }
-            for s in slot.pointee.evaluators.indices where slot.pointee.evaluators[s].evaluate(p, year: years[s]) {
-                slot.pointee.aggregates[s].add(slot.pointee.evaluators[s].tallies, keys: keys, profile: p)
+                return nil
             }
         }
-        return rejects
+
+        /// Evaluates the rows in the registers and adds them to the aggregates.
+        mutating func flush() {
+            guard filled > 0 else { return }
+            let n = filled
+            filled = 0
+            let keys = slot.pointee.keys
+            for s in slot.pointee.evaluators.indices {
+                let ok = slot.pointee.evaluators[s].evaluate(count: n, year: years[s]) { r in self.profile(r) }
+                guard ok else { continue }
+                let m = slot.pointee.memories[s], w = m.width
+                let results = slot.pointee.evaluators[s].results
+                for r in 0..<n {
+                    let region = keys.regionSlot.flatMap { m.text[$0 * w + r] }
+                    let employees = keys.employeesSlot.flatMap { m.numKnown[$0 * w + r] != 0 ? m.num[$0 * w + r] : nil }
+                    slot.pointee.aggregates[s].add(results.row(r), keys: keys, region: region, employees: employees)
+                }
+            }
+        }
+
+        /// Place `r`'s row as a profile (made again from its CSV row when it was loaded straight).
+        func profile(_ r: Int) -> Profile {
+            if let p = profiles[r] { return p }
+            if let rows, let mapper, let view, case .success(let p) = mapper.profile(rows.row(sources[r], in: view), file: file) {
+                return p
+            }
+            // Not reached: a row the fast reader accepts is one `profile` accepts.
+            return Profile(fieldCount: slot.pointee.memories.first?.fieldCount ?? 0, origin: file)
+        }
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }

@@ -1,0 +1,456 @@
+/// Evaluates the catalog for a batch of profiles at a time, for population runs: one per thread, memory reused.
+///
+/// Each rule runs as batch code (`BatchRule`): one expression at a time over every row of the batch still in
+/// play, piece by piece of the year. A rule the batch compiler does not cover runs on the point closures row by
+/// row, and a rule that meets a missing fact, undefined arithmetic or an overflow is evaluated again by the
+/// interval evaluator. So every tally equals what `check` gives, to the fen.
+public struct BatchEvaluator {
+    /// Rows per batch: the registers of a batch stay in the core's cache.
+    public static let width = 128
+
+    public let engine: Engine
+    private let points: PointProgram
+    private let program: BatchProgram
+    private let disabled: Set<Int>
+    private let regionSlot: Int?
+    private let industrySlot: Int?
+    private var plan: YearPlan
+    private var ruleEvaluator: RuleEvaluator
+    /// The year's plan in flat arrays, and the point path for rules run row by row.
+    private var state: PointState
+    private var rowSteps: PointState.Step
+    private var rowRules: [Int] = []
+    private var batchRules: [Int] = []
+    /// The batch's columns and registers; loaders write rows into its field registers.
+    let memory: BatchMemory
+    private let scratch: BatchScratch
+    private let ruleCount: Int
+    private var undecided: [(row: Int, rule: Int)] = []
+    private var winners: [Int]
+    private var winnerHigh: [Rational]
+    /// The tallies of the last batch, by row.
+    var results: BatchResults { BatchResults(base: scratch.results, ruleCount: ruleCount) }
+    /// How many rules run as batch code, and how many row by row, for the current year.
+    public var split: (batch: Int, row: Int) { (batchRules.count, rowRules.count) }
+    /// Rules run row by row for the current year.
+    public var rowRuleIDs: [String] { rowRules.map { engine.policy.rules[$0].id } }
+    /// Rows of the last batch.
+    public private(set) var count = 0
+    /// Rules the interval evaluator had to decide, over all batches so far.
+    public private(set) var fallbacks = 0
+
+    /// nil when `year` has no plan (outside the calendar's range).
+    public init?(engine: Engine, year: Int, disabled: Set<Int> = []) {
+        guard let plan = engine.plan(year) else { return nil }
+        self.engine = engine
+        points = PointProgram(policy: engine.policy)
+        program = BatchProgram(policy: engine.policy, points: points)
+        self.disabled = disabled
+        regionSlot = engine.policy.regionSlot
+        industrySlot = engine.policy.industrySlot
+        ruleCount = engine.policy.rules.count
+        self.plan = plan
+        ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
+        state = PointState(plan: plan, program: points, ruleCount: ruleCount)
+        rowSteps = { _ in }
+        let w = BatchEvaluator.width
+        memory = BatchMemory(width: w, fieldCount: engine.policy.schema.fields.count, registers: program.registers, year: plan.range,
+                             usedSlots: program.usedSlots)
+        scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
+        winners = Array(repeating: -1, count: points.groupCount)
+        winnerHigh = Array(repeating: .zero, count: points.groupCount)
+        usePlan(plan)
+    }
+
+    /// The rules' tallies for row `row` of the last batch, in catalog order, groups resolved.
+    public func tallies(_ row: Int) -> UnsafeBufferPointer<Tally> {
+        UnsafeBufferPointer(start: scratch.results + row * ruleCount, count: ruleCount)
+    }
+
+    /// Splits the rules between batch code and row-by-row code for `plan`, and loads its parameters.
+    private mutating func usePlan(_ plan: YearPlan) {
+        self.plan = plan
+        ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
+        state = PointState(plan: plan, program: points, ruleCount: ruleCount)
+        memory.setParams(state.frame.paramTable)
+        memory.year = plan.range
+        rowRules = []; batchRules = []
+        for i in 0..<ruleCount where !disabled.contains(i) {
+            if program.rules[i] != nil { batchRules.append(i) } else { rowRules.append(i) }
+        }
+        rowSteps = PointState.chain(points, disabled: [], skipping: Set(batchRules).union(disabled))
+    }
+
+    /// Evaluates every rule for each profile (at most `width`), all in `year`; false when the year has no plan.
+    public mutating func evaluate(_ profiles: UnsafeBufferPointer<Profile>, year: Int) -> Bool {
+        let n = min(profiles.count, BatchEvaluator.width)
+        for r in 0..<n { memory.load(row: r, profiles[r].values, used: memory.usedSlots) }
+        return evaluate(count: n, year: year) { profiles[$0] }
+    }
+
+    /// Evaluates every rule for rows 0..<n already loaded into `memory`, all in `year`. `profile` gives a row as a
+    /// `Profile` for the interval evaluator (only where it must decide) and for rules run row by row.
+    mutating func evaluate(count n: Int, year: Int, profile: (Int) -> Profile) -> Bool {
+        if year != plan.year {
+            guard let p = engine.plan(year) else { return false }
+            usePlan(p)
+        }
+        count = n
+        let results = scratch.results, rc = ruleCount
+        for r in 0..<n { testScopes(r) }
+        if !undecided.isEmpty { undecided.removeAll(keepingCapacity: true) }
+        for i in disabled where i < rc {
+            for r in 0..<n { results[r * rc + i] = Tally(status: .notInForce) }
+        }
+        if !rowRules.isEmpty {
+            for r in 0..<n {
+                state.start(profile(r), regionSlot: regionSlot, industrySlot: industrySlot)
+                rowSteps(&state)
+                for i in rowRules {
+                    results[r * rc + i] = state.tallies[i]
+                    scratch.exactHigh[r * rc + i] = state.exactHigh[i]
+                }
+                for i in state.undecided { undecided.append((r, i)) }
+            }
+        }
+        for i in batchRules { run(i, n) }
+        if !undecided.isEmpty {
+            undecided.sort { $0.row < $1.row }
+            var k = 0
+            while k < undecided.count {
+                let r = undecided[k].row
+                let p = profile(r)
+                var ev = ruleEvaluator.evaluator(for: p)
+                while k < undecided.count && undecided[k].row == r {
+                    let i = undecided[k].rule
+                    fallbacks += 1
+                    let result = ruleEvaluator.evaluate(i, p, trace: false, using: &ev)
+                    results[r * rc + i] = Tally(result)
+                    scratch.exactHigh[r * rc + i] = result.exactHigh ?? .zero
+                    k += 1
+                }
+            }
+        }
+        if points.groupCount > 0 { for r in 0..<n { resolveGroups(r) } }
+        return true
+    }
+
+    /// Each scope's test for row `r`, as `PointState.scope`, from the region and industry registers: 0 no,
+    /// 1 yes, 2 unknown.
+    private func testScopes(_ r: Int) {
+        let w = BatchEvaluator.width
+        let code = regionSlot.flatMap { memory.text[$0 * w + r] }
+        let letter = industrySlot.flatMap { memory.text[$0 * w + r] }?.utf8.first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        for (k, scope) in points.scopes.enumerated() {
+            var test: UInt8 = 1
+            if !scope.regions.isEmpty {
+                if let code {
+                    if !scope.regions.contains(where: { RuleEvaluator.hasPrefix(code, $0) }) { scratch.scopeTests[k * w + r] = 0; continue }
+                } else {
+                    test = 2
+                }
+            }
+            if !scope.sections.isEmpty {
+                if let letter {
+                    if !scope.sections.contains(letter) { scratch.scopeTests[k * w + r] = 0; continue }
+                } else {
+                    test = 2
+                }
+            }
+            scratch.scopeTests[k * w + r] = test
+        }
+    }
+
+    /// Rule `i` over rows 0..<n as batch code, as `PointState.point` decides each row: piece by piece (each
+    /// segment of the year the rule's parameters cut, cut again at the row's cut dates), summing what each
+    /// piece gives.
+    private mutating func run(_ i: Int, _ n: Int) {
+        guard let rule = program.rules[i] else { return }
+        let pr = state.planRules[i]
+        let rc = ruleCount, results = scratch.results, s = scratch
+        guard pr.inForce else {
+            for r in 0..<n { results[r * rc + i] = Tally(status: .notInForce) }
+            return
+        }
+        let m = memory, sel = memory.selection, rows = s.rows
+        // In scope.
+        var live = 0
+        let scopeBase = rule.scope * BatchEvaluator.width
+        for r in 0..<n {
+            switch s.scopeTests[scopeBase + r] {
+            case 0: results[r * rc + i] = Tally(status: .ineligible)
+            case 1: rows[live] = Int32(r); live += 1
+            default: undecided.append((r, i))
+            }
+        }
+        guard live > 0 else { return }
+        m.paramBase = state.segments[pr.firstSegment].params * state.paramCount
+        m.proration = rule.proration
+        // The enterprise window and cut dates, read while the piece is the rule's whole base.
+        for j in 0..<live {
+            let r = Int(rows[j])
+            m.pieceStart[r] = pr.base.start.raw; m.pieceEnd[r] = pr.base.end.raw
+            s.windowUnknown[r] = 0
+        }
+        if let window = rule.window {
+            let all = BatchSelection(index: rows, count: live)
+            let from = window.from.prepare(m, all), until = window.until.prepare(m, all)
+            var kept = 0
+            for j in 0..<live {
+                let r = Int(rows[j])
+                if let a = from(r), let b = until(r) {
+                    let span = pr.base.intersection(DayRange(Day(raw: a), Day(raw: b)))
+                    if span.isEmpty { results[r * rc + i] = Tally(status: .ineligible); continue }
+                    s.spanStart[r] = span.start.raw; s.spanEnd[r] = span.end.raw
+                } else {
+                    s.windowUnknown[r] = 1
+                    s.spanStart[r] = pr.base.start.raw; s.spanEnd[r] = pr.base.end.raw
+                }
+                rows[kept] = Int32(r); kept += 1
+            }
+            live = kept
+            guard live > 0 else { return }
+        } else {
+            for j in 0..<live {
+                let r = Int(rows[j])
+                s.spanStart[r] = pr.base.start.raw; s.spanEnd[r] = pr.base.end.raw
+            }
+        }
+        let maxCuts = program.maxCuts
+        for j in 0..<live { s.cutCount[Int(rows[j])] = 0 }
+        for cut in rule.cuts {
+            let day = cut.prepare(m, BatchSelection(index: rows, count: live))
+            for j in 0..<live {
+                let r = Int(rows[j])
+                // An unknown cut date cuts nothing, as in the interval evaluator.
+                if let d = day(r), d > s.spanStart[r] && d < s.spanEnd[r] {
+                    let at = r * maxCuts
+                    var k = Int(s.cutCount[r])
+                    // Kept sorted as they come.
+                    while k > 0 && s.cuts[at + k - 1] > d { s.cuts[at + k] = s.cuts[at + k - 1]; k -= 1 }
+                    s.cuts[at + k] = d
+                    s.cutCount[r] += 1
+                }
+            }
+        }
+        for j in 0..<live {
+            let r = Int(rows[j])
+            s.holdsAny[r] = 0; s.capDone[r] = rule.hasCap ? 0 : 1; s.capValue[r] = nil; s.dead[r] = 0; s.usedSegment[r] = 0
+        }
+        for k in pr.firstSegment..<(pr.firstSegment + pr.segmentCount) {
+            let segment = state.segments[k]
+            m.paramBase = segment.params * state.paramCount
+            for piece in 0...rule.cuts.count {
+                var count = 0
+                for j in 0..<live {
+                    let r = Int(rows[j])
+                    // Proration "none": only the first segment the span meets counts.
+                    let used = s.usedSegment[r]
+                    guard s.dead[r] == 0, rule.proration != .none || used == 0 || used == Int32(k + 1) else { continue }
+                    guard let range = s.piece(piece, of: r, in: segment.range, maxCuts: maxCuts) else { continue }
+                    if piece == 0 { s.usedSegment[r] = Int32(k + 1) }
+                    m.pieceStart[r] = range.start.raw; m.pieceEnd[r] = range.end.raw
+                    sel[count] = Int32(r); count += 1
+                }
+                guard count > 0 else { continue }
+                runPiece(rule, BatchSelection(index: sel, count: count), segment)
+            }
+        }
+        for j in 0..<live {
+            let r = Int(rows[j])
+            if s.dead[r] != 0 { undecided.append((r, i)); continue }
+            guard s.holdsAny[r] != 0 else { results[r * rc + i] = Tally(status: .ineligible); continue }
+            guard let tally = grant(rule, r) else { undecided.append((r, i)); continue }
+            results[r * rc + i] = tally
+            s.exactHigh[r * rc + i] = s.sumHigh[r]
+        }
+    }
+
+    /// One piece of the year for the selected rows: `let`s, conditions, and what the rule gives where they hold.
+    private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment) {
+        let m = memory, s = scratch, sel = pieceRows.index
+        for store in rule.lets { store(m, pieceRows) }
+        let holds = rule.conditions.prepare(m, pieceRows)
+        var kept = 0
+        for j in 0..<pieceRows.count {
+            let r = Int(sel[j])
+            switch holds[r] {
+            case 0: continue
+            // Holding while the enterprise window is unknown: the interval evaluator decides.
+            case 1 where s.windowUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
+            default: s.dead[r] = 1
+            }
+        }
+        guard kept > 0 else { return }
+        let rows = BatchSelection(index: sel, count: kept)
+        let low = rule.low?.prepare(m, rows), high = rule.isRange ? rule.high?.prepare(m, rows) : nil
+        let amount = rule.amount?.prepare(m, rows), cap = rule.cap?.prepare(m, rows)
+        for j in 0..<kept {
+            let r = Int(sel[j])
+            if !add(rule, r, segment, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1 }
+        }
+    }
+
+    /// Adds what row `r`'s piece gives (weighted by its share of the year) to the row's sums, and takes the cap
+    /// from its first piece that holds; false when a value is unknown or overflows.
+    @inline(__always)
+    private func add(_ rule: BatchRule, _ r: Int, _ segment: PointState.Segment, low: NumReader?, high: NumReader?,
+                     amount: NumReader?, cap: NumReader?) -> Bool {
+        let s = scratch
+        var lowValue: Rational?, highValue: Rational?, amountValue: Rational?
+        if let low { guard let v = low(r) else { return false }; lowValue = v }
+        if rule.high != nil {
+            if let high { guard let v = high(r) else { return false }; highValue = v } else { highValue = lowValue }
+        }
+        if let amount { guard let v = amount(r) else { return false }; amountValue = v }
+        if s.capDone[r] == 0 {
+            if let cap { guard let v = cap(r) else { return false }; s.capValue[r] = v }
+            s.capDone[r] = 1
+        }
+        let piece = DayRange(Day(raw: memory.pieceStart[r]), Day(raw: memory.pieceEnd[r]))
+        let w = piece == segment.range ? segment.weight : Evaluator.weight(piece, year: plan.range, proration: rule.proration)
+        let first = s.holdsAny[r] == 0
+        s.holdsAny[r] = 1
+        return BatchScratch.sum(s.sumLow + r, lowValue, w, first) && BatchScratch.sum(s.sumHigh + r, highValue, w, first)
+            && BatchScratch.sum(s.sumAmount + r, amountValue, w, first)
+    }
+
+    /// Row `r`'s tally where the rule holds: its sums capped and rounded to fen once (as `PointState.grant`); nil
+    /// on overflow.
+    private func grant(_ rule: BatchRule, _ r: Int) -> Tally? {
+        let s = scratch
+        var l = s.sumLow[r], h = s.sumHigh[r]
+        if let c = s.capValue[r] {
+            if c < l { l = c }
+            if c < h { h = c }
+        }
+        s.sumHigh[r] = h
+        if rule.kind == .informational { return Tally(status: .eligible) }
+        guard let lf = l.roundedToFen(), let hf = h.roundedToFen() else { return nil }
+        var af: Int128?
+        if rule.kind == .liquidity {
+            guard let v = s.sumAmount[r].roundedToFen() else { return nil }
+            af = v
+        }
+        return Tally(status: .eligible, low: lf, high: hf, amount: af)
+    }
+
+    /// 就高不重复 for row `r`, as `Engine.resolveGroups`: the eligible member with the largest exact high end, ties
+    /// to the first.
+    private mutating func resolveGroups(_ r: Int) {
+        for g in winners.indices { winners[g] = -1 }
+        let base = r * ruleCount, results = scratch.results, exactHigh = scratch.exactHigh
+        for i in 0..<ruleCount where results[base + i].status == .eligible && results[base + i].hasSaving {
+            let g = points.rules[i].group
+            guard g >= 0 else { continue }
+            if winners[g] >= 0, winnerHigh[g] >= exactHigh[base + i] { continue }
+            winners[g] = i
+            winnerHigh[g] = exactHigh[base + i]
+        }
+        for i in 0..<ruleCount where results[base + i].status == .eligible {
+            let g = points.rules[i].group
+            if g >= 0, winners[g] >= 0, winners[g] != i { results[base + i].status = .superseded }
+        }
+    }
+}
+
+/// The tallies of a batch, by row (valid until the evaluator runs the next batch).
+struct BatchResults {
+    let base: UnsafeMutablePointer<Tally>
+    let ruleCount: Int
+    func row(_ r: Int) -> UnsafeBufferPointer<Tally> { UnsafeBufferPointer(start: base + r * ruleCount, count: ruleCount) }
+}
+
+/// Per-row state of a batch run, as raw memory: tallies, and for the rule being run each row's span, cut dates,
+/// sums over its pieces, cap and flags.
+final class BatchScratch: @unchecked Sendable {
+    let width: Int
+    let cells: Int
+    /// Rows × rules, row-major.
+    let results: UnsafeMutablePointer<Tally>
+    let exactHigh: UnsafeMutablePointer<Rational>
+    /// Scopes × rows: 0 no, 1 yes, 2 unknown.
+    let scopeTests: UnsafeMutablePointer<UInt8>
+    let scopeCells: Int
+    /// The rows a rule is deciding.
+    let rows: UnsafeMutablePointer<Int32>
+    let spanStart: UnsafeMutablePointer<Int32>
+    let spanEnd: UnsafeMutablePointer<Int32>
+    /// Rows × the most cut dates of any rule, each row's sorted.
+    let cuts: UnsafeMutablePointer<Int32>
+    let cutCount: UnsafeMutablePointer<Int32>
+    let sumLow: UnsafeMutablePointer<Rational>
+    let sumHigh: UnsafeMutablePointer<Rational>
+    let sumAmount: UnsafeMutablePointer<Rational>
+    let capValue: UnsafeMutablePointer<Rational?>
+    let windowUnknown: UnsafeMutablePointer<UInt8>
+    let holdsAny: UnsafeMutablePointer<UInt8>
+    let capDone: UnsafeMutablePointer<UInt8>
+    /// The interval evaluator decides the row.
+    let dead: UnsafeMutablePointer<UInt8>
+    /// The segment (+1) of the row's first piece, for proration "none"; 0 before it.
+    let usedSegment: UnsafeMutablePointer<Int32>
+
+    init(width: Int, rules: Int, scopes: Int, cuts maxCuts: Int) {
+        self.width = width
+        cells = width * rules
+        results = .allocate(capacity: cells); results.initialize(repeating: Tally(status: .notInForce), count: cells)
+        exactHigh = .allocate(capacity: cells); exactHigh.initialize(repeating: .zero, count: cells)
+        scopeCells = width * max(1, scopes)
+        scopeTests = .allocate(capacity: scopeCells); scopeTests.initialize(repeating: 0, count: scopeCells)
+        func ints() -> UnsafeMutablePointer<Int32> {
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: width); p.initialize(repeating: 0, count: width); return p
+        }
+        func flags() -> UnsafeMutablePointer<UInt8> {
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: width); p.initialize(repeating: 0, count: width); return p
+        }
+        func sums() -> UnsafeMutablePointer<Rational> {
+            let p = UnsafeMutablePointer<Rational>.allocate(capacity: width); p.initialize(repeating: .zero, count: width); return p
+        }
+        rows = ints(); spanStart = ints(); spanEnd = ints(); cutCount = ints(); usedSegment = ints()
+        cuts = .allocate(capacity: width * max(1, maxCuts)); cuts.initialize(repeating: 0, count: width * max(1, maxCuts))
+        sumLow = sums(); sumHigh = sums(); sumAmount = sums()
+        capValue = .allocate(capacity: width); capValue.initialize(repeating: nil, count: width)
+        windowUnknown = flags(); holdsAny = flags(); capDone = flags(); dead = flags()
+    }
+
+    deinit {
+        results.deallocate(); exactHigh.deallocate(); scopeTests.deallocate()
+        for p in [rows, spanStart, spanEnd, cutCount, cuts, usedSegment] { p.deallocate() }
+        for p in [sumLow, sumHigh, sumAmount] { p.deallocate() }
+        capValue.deallocate()
+        for p in [windowUnknown, holdsAny, capDone, dead] { p.deallocate() }
+    }
+
+    /// Row `r`'s piece number `piece` of `segment` ∩ its span, cut at its cut dates (as `PointState.cutPieces`),
+    /// or nil when it has no such piece.
+    @inline(__always)
+    func piece(_ piece: Int, of r: Int, in segment: DayRange, maxCuts: Int) -> DayRange? {
+        let start = max(segment.start.raw, spanStart[r]), end = min(segment.end.raw, spanEnd[r])
+        guard start < end else { return nil }
+        var from = start, k = 0
+        let at = r * maxCuts
+        for q in 0..<Int(cutCount[r]) {
+            let d = cuts[at + q]
+            guard d > from && d < end else { continue }
+            if k == piece { return DayRange(Day(raw: from), Day(raw: d)) }
+            from = d
+            k += 1
+        }
+        return k == piece ? DayRange(Day(raw: from), Day(raw: end)) : nil
+    }
+
+    /// `*acc (+)= x × weight` (the first piece sets it; no value counts as zero); false on overflow.
+    @inline(__always)
+    static func sum(_ acc: UnsafeMutablePointer<Rational>, _ x: Rational?, _ w: Rational, _ first: Bool) -> Bool {
+        guard let x else {
+            if first { acc.pointee = .zero }
+            return true
+        }
+        guard let part = w.num == w.den ? x : x.multiplied(by: w) else { return false }
+        if first { acc.pointee = part; return true }
+        guard let s = acc.pointee.adding(part) else { return false }
+        acc.pointee = s
+        return true
+    }
+}

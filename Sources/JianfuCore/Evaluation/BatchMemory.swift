@@ -1,0 +1,142 @@
+/// The columns and registers of one batch of profiles, as raw memory of one thread's own.
+///
+/// Every register holds one value per row of the batch (`width` rows). The register files for numbers, flags,
+/// dates and text share one numbering: the first `fieldCount` registers are the profile's fields (written by the
+/// loader, read in place), then one register per `let` slot, then temporaries used by expressions as a stack.
+/// A compiled expression runs once per batch over a selection of rows, so its cost per row is the arithmetic.
+final class BatchMemory: @unchecked Sendable {
+    /// Rows per batch.
+    let width: Int
+    let fieldCount: Int
+    let registers: Int
+    /// Numbers and whether each is known.
+    let num: UnsafeMutablePointer<Rational>
+    let numKnown: UnsafeMutablePointer<UInt8>
+    /// Flags: 0 false, 1 true, 2 unknown.
+    let flag: UnsafeMutablePointer<UInt8>
+    /// Dates (raw day numbers) and whether each is known.
+    let day: UnsafeMutablePointer<Int32>
+    let dayKnown: UnsafeMutablePointer<UInt8>
+    let text: UnsafeMutablePointer<String?>
+    /// Each field's kind per row (`Slot` codes), to tell a missing field (its default applies) from another kind.
+    let kind: UnsafeMutablePointer<UInt8>
+    /// Each row's piece of the year being evaluated: start and end (exclusive) day.
+    let pieceStart: UnsafeMutablePointer<Int32>
+    let pieceEnd: UnsafeMutablePointer<Int32>
+    /// Inside an aggregate: each item row's profile row and item.
+    let parent: UnsafeMutablePointer<Int32>
+    let items: UnsafeMutablePointer<FieldValue?>
+    /// The identity selection 0..<width (item rows are always dense).
+    let identity: UnsafeMutablePointer<Int32>
+    /// The rows a rule is still deciding.
+    let selection: UnsafeMutablePointer<Int32>
+    /// Each row's facts as given (lists and records are read here).
+    var rows: [[FieldValue?]]
+    /// Every parameter set of the year's plan, one after another; the rule's set starts at `paramBase`.
+    var paramTable: UnsafeMutablePointer<Rational?>
+    var paramTableCount = 0
+    var paramBase = 0
+    var year: DayRange
+    var proration: Proration = .days
+
+    /// Field kinds as the loader writes them.
+    enum Slot {
+        static let missing: UInt8 = 0, number: UInt8 = 1, yes: UInt8 = 2, no: UInt8 = 3, date: UInt8 = 4
+        static let text: UInt8 = 5, other: UInt8 = 6
+    }
+
+    /// The field slots rules read (every scalar field): what a loader writes.
+    let usedSlots: [Int]
+
+    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int]) {
+        self.width = width; self.fieldCount = fieldCount; self.registers = registers; self.year = year
+        self.usedSlots = usedSlots
+        let cells = width * registers
+        num = .allocate(capacity: cells); num.initialize(repeating: .zero, count: cells)
+        numKnown = .allocate(capacity: cells); numKnown.initialize(repeating: 0, count: cells)
+        flag = .allocate(capacity: cells); flag.initialize(repeating: 2, count: cells)
+        day = .allocate(capacity: cells); day.initialize(repeating: 0, count: cells)
+        dayKnown = .allocate(capacity: cells); dayKnown.initialize(repeating: 0, count: cells)
+        text = .allocate(capacity: cells); text.initialize(repeating: nil, count: cells)
+        kind = .allocate(capacity: width * fieldCount); kind.initialize(repeating: 0, count: width * fieldCount)
+        pieceStart = .allocate(capacity: width); pieceStart.initialize(repeating: 0, count: width)
+        pieceEnd = .allocate(capacity: width); pieceEnd.initialize(repeating: 0, count: width)
+        parent = .allocate(capacity: width); parent.initialize(repeating: 0, count: width)
+        items = .allocate(capacity: width); items.initialize(repeating: nil, count: width)
+        identity = .allocate(capacity: width)
+        for i in 0..<width { identity[i] = Int32(i) }
+        selection = .allocate(capacity: width); selection.initialize(repeating: 0, count: width)
+        rows = Array(repeating: [], count: width)
+        paramTable = .allocate(capacity: 1); paramTable.initialize(to: nil)
+        paramTableCount = 1
+    }
+
+    deinit {
+        let cells = width * registers
+        num.deinitialize(count: cells); num.deallocate()
+        numKnown.deallocate(); flag.deallocate(); day.deallocate(); dayKnown.deallocate()
+        text.deinitialize(count: cells); text.deallocate()
+        kind.deallocate(); pieceStart.deallocate(); pieceEnd.deallocate(); parent.deallocate()
+        items.deinitialize(count: width); items.deallocate()
+        identity.deallocate(); selection.deallocate()
+        paramTable.deinitialize(count: paramTableCount); paramTable.deallocate()
+    }
+
+    /// Replaces the parameter table (a plan's sets, flat).
+    func setParams(_ table: [Rational?]) {
+        paramTable.deinitialize(count: paramTableCount); paramTable.deallocate()
+        paramTableCount = max(1, table.count)
+        paramTable = .allocate(capacity: paramTableCount)
+        paramTable.initialize(repeating: nil, count: paramTableCount)
+        for (k, v) in table.enumerated() { paramTable[k] = v }
+    }
+
+    /// Writes row `i`'s facts into the field registers of the slots rules read.
+    func load(row i: Int, _ values: [FieldValue?], used: [Int]) {
+        rows[i] = values
+        values.withUnsafeBufferPointer { src in
+            for slot in used where slot < src.count { set(slot, i, src[slot]) }
+        }
+    }
+
+    /// Field `slot` of row `i`: a value, or missing.
+    @inline(__always)
+    func set(_ slot: Int, _ i: Int, _ value: FieldValue?) {
+        let at = slot * width + i
+        switch value {
+        case nil:
+            kind[at] = Slot.missing; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0; text[at] = nil
+        case .number(let r)?:
+            setNumber(slot, i, r)
+        case .bool(let b)?:
+            kind[at] = b ? Slot.yes : Slot.no; numKnown[at] = 0; flag[at] = b ? 1 : 0; dayKnown[at] = 0; text[at] = nil
+        case .date(let d)?:
+            setDay(slot, i, d)
+        case .string(let s)?:
+            kind[at] = Slot.text; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0; text[at] = s
+        default:
+            kind[at] = Slot.other; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0; text[at] = nil
+        }
+    }
+
+    @inline(__always)
+    func setNumber(_ slot: Int, _ i: Int, _ r: Rational) {
+        let at = slot * width + i
+        kind[at] = Slot.number; num[at] = r; numKnown[at] = 1; flag[at] = 2; dayKnown[at] = 0; text[at] = nil
+    }
+
+    @inline(__always)
+    func setDay(_ slot: Int, _ i: Int, _ d: Day) {
+        let at = slot * width + i
+        kind[at] = Slot.date; numKnown[at] = 0; flag[at] = 2; day[at] = d.raw; dayKnown[at] = 1; text[at] = nil
+    }
+}
+
+/// The rows an expression runs over: indices into the current index space (profile rows, or item rows inside an
+/// aggregate).
+struct BatchSelection {
+    let index: UnsafeMutablePointer<Int32>
+    let count: Int
+}
+
+typealias BatchRun = @Sendable (BatchMemory, BatchSelection) -> Void

@@ -1,0 +1,144 @@
+/// A rule compiled for batches: every expression runs once per batch over the rows still in play, so the cost
+/// per row is the arithmetic, not calls. nil from `init` when some expression is not covered (that rule then runs
+/// on the point closures, row by row).
+final class BatchRule: Sendable {
+    let kind: BenefitKind
+    let proration: Proration
+    let scope: Int
+    let hasCap: Bool
+    let isRange: Bool
+    /// The enterprise window's first day and day after.
+    let window: (from: BatchDay, until: BatchDay)?
+    /// Days that cut the rule's span into pieces (each row's own).
+    let cuts: [BatchDay]
+    /// Each `let` computed over the selection into its register.
+    let lets: [BatchRun]
+    let conditions: BatchFlag
+    let low: BatchNum?
+    let high: BatchNum?
+    let amount: BatchNum?
+    let cap: BatchNum?
+
+    init?(_ rule: Rule, policy: PolicySet, scope: Int, localCount: Int, usage: BatchCompiler.Usage) {
+        let c = BatchCompiler(policy: policy, localCount: localCount, usage: usage, localTypes: rule.lets.map(\.formula.type))
+        kind = rule.kind; proration = rule.proration; self.scope = scope
+        hasCap = rule.cap != nil; isRange = rule.isRange
+        do throws(BatchCompiler.Unsupported) {
+            if let w = rule.enterpriseWindow {
+                window = (try c.day(w.from.code, 0), try c.day(w.until.code, 1))
+            } else {
+                window = nil
+            }
+            // Each read as soon as it is computed, so all share temporary 2.
+            var cuts: [BatchDay] = []
+            for cut in rule.cuts { cuts.append(try c.day(cut.code, 2)) }
+            self.cuts = cuts
+            var lets: [BatchRun] = []
+            for (slot, binding) in rule.lets.enumerated() {
+                lets.append(try BatchRule.store(binding.formula.code, into: c.local(slot), c))
+            }
+            self.lets = lets
+            var cond = BatchFlag.value(1)
+            for condition in rule.conditions {
+                cond = try BatchRule.both(cond, c.flag(condition.formula.code, 1), c)
+            }
+            conditions = cond
+            func num(_ f: Formula?, _ d: Int) throws(BatchCompiler.Unsupported) -> BatchNum? {
+                guard let f else { return nil }
+                return try c.num(f.code, d)
+            }
+            // Each in its own temporary: all four are read after they are computed.
+            low = try num(rule.savingLow, 0); high = try num(rule.savingHigh, 1)
+            amount = try num(rule.amount, 2); cap = try num(rule.cap, 3)
+        } catch {
+            return nil
+        }
+    }
+
+    /// `x and y` in three values, into register 0: `x` is copied there first, as `y` (from register 1 up) may
+    /// overwrite the register `x` was computed in.
+    private static func both(_ x: BatchFlag, _ y: BatchFlag, _ c: BatchCompiler) -> BatchFlag {
+        if case .value(1) = x { return y }
+        let r = c.temp(0)
+        return .column(r, { m, s in
+            let p = x.prepare(m, s)
+            let out = m.flag + r * m.width
+            for j in 0..<s.count {
+                let i = Int(s.index[j])
+                out[i] = p[i]
+            }
+            // Conditions are pure: evaluating y where x is already false changes nothing but the time.
+            let q = y.prepare(m, s)
+            for j in 0..<s.count {
+                let i = Int(s.index[j])
+                out[i] = BatchCompiler.combine(out[i], q[i], 0)
+            }
+        })
+    }
+
+    /// A `let`: computed in temporaries from 0, then copied into its own register.
+    private static func store(_ code: Code, into reg: Int, _ c: BatchCompiler) throws(BatchCompiler.Unsupported) -> BatchRun {
+        switch c.shape(code) {
+        case .num:
+            let x = try c.num(code, 0)
+            return { m, s in
+                let v = x.prepare(m, s)
+                for j in 0..<s.count {
+                    let i = Int(s.index[j])
+                    BatchCompiler.put(m, reg, i, v(i))
+                }
+            }
+        case .flag:
+            let x = try c.flag(code, 0)
+            return { m, s in
+                let v = x.prepare(m, s)
+                for j in 0..<s.count {
+                    let i = Int(s.index[j])
+                    m.flag[reg * m.width + i] = v[i]
+                }
+            }
+        case .text:
+            let x = try c.text(code, 0)
+            return { m, s in
+                let v = x.prepare(m, s)
+                for j in 0..<s.count {
+                    let i = Int(s.index[j])
+                    m.text[reg * m.width + i] = v(i)
+                }
+            }
+        case .day, .other:
+            let x = try c.day(code, 0)
+            return { m, s in
+                let v = x.prepare(m, s)
+                for j in 0..<s.count {
+                    let i = Int(s.index[j])
+                    BatchCompiler.putDay(m, reg, i, v(i))
+                }
+            }
+        }
+    }
+}
+
+/// The catalog compiled for batches, with the register count its expressions need.
+final class BatchProgram: Sendable {
+    /// Per rule; nil for a rule that runs on the point closures.
+    let rules: [BatchRule?]
+    let registers: Int
+    /// The field slots any rule (or default) reads, for the loader.
+    let usedSlots: [Int]
+    /// The most cut dates of any rule.
+    let maxCuts: Int
+
+    init(policy: PolicySet, points: PointProgram) {
+        let usage = BatchCompiler.Usage()
+        var rules: [BatchRule?] = []
+        for (i, rule) in policy.rules.enumerated() {
+            rules.append(BatchRule(rule, policy: policy, scope: points.rules[i].scope, localCount: points.localCount, usage: usage))
+        }
+        self.rules = rules
+        maxCuts = rules.map { $0?.cuts.count ?? 0 }.max() ?? 0
+        registers = policy.schema.fields.count + points.localCount + usage.depth + 1
+        // Every scalar field: reading all of them costs little, and the set stays right as rules change.
+        usedSlots = policy.schema.fields.indices.filter { PointCompiler.shape(policy.schema.fields[$0].kind) != .other }
+    }
+}
