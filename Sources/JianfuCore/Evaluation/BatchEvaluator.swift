@@ -55,7 +55,7 @@ public struct BatchEvaluator {
         rowSteps = { _ in }
         let w = BatchEvaluator.width
         memory = BatchMemory(width: w, fieldCount: engine.policy.schema.fields.count, registers: program.registers, year: plan.range,
-                             usedSlots: program.usedSlots)
+                             usedSlots: program.usedSlots, reads: program.reads)
         scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
         winners = Array(repeating: -1, count: points.groupCount)
         winnerHigh = Array(repeating: .zero, count: points.groupCount)

@@ -45,12 +45,15 @@ final class BatchMemory: @unchecked Sendable {
         static let text: UInt8 = 5, other: UInt8 = 6
     }
 
-    /// The field slots rules read (every scalar field): what a loader writes.
+    /// The scalar field slots a loader writes from a profile.
     let usedSlots: [Int]
+    /// Per slot: whether any rule, default or aggregate key reads it (a fast loader checks the others' cells
+    /// but need not store them).
+    let reads: [Bool]
 
-    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int]) {
+    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int], reads: [Bool]) {
         self.width = width; self.fieldCount = fieldCount; self.registers = registers; self.year = year
-        self.usedSlots = usedSlots
+        self.usedSlots = usedSlots; self.reads = reads
         let cells = width * registers
         num = .allocate(capacity: cells); num.initialize(repeating: .zero, count: cells)
         numKnown = .allocate(capacity: cells); numKnown.initialize(repeating: 0, count: cells)
@@ -109,26 +112,41 @@ final class BatchMemory: @unchecked Sendable {
         case .number(let r)?:
             setNumber(slot, i, r)
         case .bool(let b)?:
-            kind[at] = b ? Slot.yes : Slot.no; numKnown[at] = 0; flag[at] = b ? 1 : 0; dayKnown[at] = 0; text[at] = nil
+            setFlag(slot, i, b)
         case .date(let d)?:
             setDay(slot, i, d)
         case .string(let s)?:
-            kind[at] = Slot.text; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0; text[at] = s
+            setText(slot, i, s)
         default:
             kind[at] = Slot.other; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0; text[at] = nil
         }
     }
 
+    // Typed writers: a slot of the schema holds values of its kind or none, so only the registers of that kind
+    // (and `kind`) change; the others keep their "unknown" from the start.
+
     @inline(__always)
     func setNumber(_ slot: Int, _ i: Int, _ r: Rational) {
         let at = slot * width + i
-        kind[at] = Slot.number; num[at] = r; numKnown[at] = 1; flag[at] = 2; dayKnown[at] = 0; text[at] = nil
+        kind[at] = Slot.number; num[at] = r; numKnown[at] = 1
     }
 
     @inline(__always)
     func setDay(_ slot: Int, _ i: Int, _ d: Day) {
         let at = slot * width + i
-        kind[at] = Slot.date; numKnown[at] = 0; flag[at] = 2; day[at] = d.raw; dayKnown[at] = 1; text[at] = nil
+        kind[at] = Slot.date; day[at] = d.raw; dayKnown[at] = 1
+    }
+
+    @inline(__always)
+    func setFlag(_ slot: Int, _ i: Int, _ b: Bool) {
+        let at = slot * width + i
+        kind[at] = b ? Slot.yes : Slot.no; flag[at] = b ? 1 : 0
+    }
+
+    @inline(__always)
+    func setText(_ slot: Int, _ i: Int, _ s: String) {
+        let at = slot * width + i
+        kind[at] = Slot.text; text[at] = s
     }
 }
 

@@ -128,6 +128,8 @@ final class BatchProgram: Sendable {
     let usedSlots: [Int]
     /// The most cut dates of any rule.
     let maxCuts: Int
+    /// Per slot: whether a rule, a default read by one, the scopes or the aggregates read it.
+    let reads: [Bool]
 
     init(policy: PolicySet, points: PointProgram) {
         let usage = BatchCompiler.Usage()
@@ -140,5 +142,26 @@ final class BatchProgram: Sendable {
         registers = policy.schema.fields.count + points.localCount + usage.depth + 1
         // Every scalar field: reading all of them costs little, and the set stays right as rules change.
         usedSlots = policy.schema.fields.indices.filter { PointCompiler.shape(policy.schema.fields[$0].kind) != .other }
+        reads = BatchProgram.reads(policy)
+    }
+
+    static func reads(_ policy: PolicySet) -> [Bool] {
+        var out = Array(repeating: false, count: policy.schema.fields.count)
+        var todo: [Int] = []
+        func mark(_ slot: Int?) {
+            guard let slot, slot < out.count, !out[slot] else { return }
+            out[slot] = true
+            todo.append(slot)
+        }
+        for rule in policy.rules {
+            var formulas: [Formula?] = rule.lets.map(\.formula) + rule.conditions.map(\.formula) + rule.cuts
+            formulas += [rule.savingLow, rule.savingHigh, rule.amount, rule.cap, rule.enterpriseWindow?.from, rule.enterpriseWindow?.until]
+            for f in formulas { f?.fields.forEach { mark($0) } }
+        }
+        for name in ["year", "employees"] { mark(policy.schema.fieldIndex(name)) }
+        mark(policy.regionSlot); mark(policy.industrySlot)
+        // A missing field's default may read other fields.
+        while let slot = todo.popLast() { policy.defaults[slot]?.fields.forEach { mark($0) } }
+        return out
     }
 }

@@ -1,15 +1,94 @@
 /// Rows of a population CSV written straight into a batch's field registers, with no `Profile` in between.
 extension CSVProfileMapper {
-    /// Writes `row` as row `i` of `memory`; false when any cell is not accepted (the caller then converts the row
-    /// with `profile(_:file:)`, which names every problem). The values written are those `profile` gives.
+    /// How the fast reader takes a scalar column's cells: the common spellings straight from the bytes, anything
+    /// else through `cell` (the reader `profile` uses).
+    enum FastCell: Sendable {
+        case number(NumberDomain)
+        case date
+        case bool
+        /// The allowed values, as bytes and as the strings stored.
+        case enumeration([[UInt8]], [String])
+        /// An administrative division code (GB/T 2260): six ASCII digits.
+        case regionCode
+        /// Text with no format.
+        case text
+        case other
+    }
+
+    static func fastCell(_ spec: FieldSpec, _ number: NumberDomain?) -> FastCell {
+        if let number { return .number(number) }
+        switch spec.kind {
+        case .date: return .date
+        case .bool: return .bool
+        case .enumeration(let values): return .enumeration(values.map { Array($0.utf8) }, values)
+        case .string where spec.format == "gb2260": return .regionCode
+        case .string where spec.format == nil: return .text
+        default: return .other
+        }
+    }
+
+    /// Writes `row` as row `i` of `memory`; false when any cell is not accepted by the fast reader (the caller
+    /// then converts the row with `profile(_:file:)`, which decides and names every problem). Every value
+    /// written is the one `profile` gives; fields no rule reads are checked but not stored.
     func load(_ row: CSVRow, into memory: BatchMemory, at i: Int) -> Bool {
         guard row.count == columns.count else { return false }
         let gb = row.encoding == .gb18030
-        /// A cell's value as `profile` reads it: nil for an empty cell, `.failure` for a rejected one.
+        for c in columns.indices {
+            let slot = scalarSlots[c]
+            guard slot >= 0 else { continue }
+            if row.isEmpty(at: c) { memory.set(slot, i, nil); continue }
+            let read = memory.reads[slot]
+            switch fastCells[c] {
+            case .number(let domain):
+                let fast: Rational? = row.withCell(c) { b in
+                    if let (units, scale) = CSVProfileMapper.plainDecimal(b) { return Rational(units: Int128(units), scale: scale) }
+                    guard let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) else { return nil }
+                    return Rational(units: d.units, scale: d.scale)
+                }
+                guard let r = fast, domain.accepts(r) else { return false }
+                if read { memory.setNumber(slot, i, r) }
+                continue
+            case .date:
+                if let d = row.withCell(c, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) {
+                    if read { memory.setDay(slot, i, d) }
+                    continue
+                }
+            case .bool:
+                if let b = row.withCell(c, { CSVProfileMapper.plainBool($0) }) {
+                    if read { memory.setFlag(slot, i, b) }
+                    continue
+                }
+            case .enumeration(let bytes, let values):
+                if let k = row.withCell(c, { b in bytes.firstIndex { $0.elementsEqual(b) } }) {
+                    if read { memory.setText(slot, i, values[k]) }
+                    continue
+                }
+            case .regionCode:
+                if row.withCell(c, { b in b.count == 6 && b.allSatisfy { $0 &- 0x30 < 10 } }) {
+                    if read { memory.setText(slot, i, row.withCell(c) { String(decoding: $0, as: UTF8.self) }) }
+                    continue
+                }
+            case .text:
+                // ASCII is valid text in either encoding; trimming only matters where the value is kept.
+                if !read && row.withCell(c, { b in b.allSatisfy { $0 < 0x80 } }) { continue }
+            case .other:
+                break
+            }
+            guard case .success(let v) = cell(row, c, gb: gb) else { return false }
+            memory.set(slot, i, v)
+        }
+        guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
+        return loadMembers(row, into: memory, at: i, gb: gb)
+    }
+
+    /// Record and list fields, assembled as `profile` assembles them.
+    private func loadMembers(_ row: CSVRow, into memory: BatchMemory, at i: Int, gb: Bool) -> Bool {
+        /// A cell's value: nil for an empty cell, `.failure` for a rejected one.
         func value(_ c: Int) -> Result<FieldValue?, Reject> {
             if row.isEmpty(at: c) { return .success(nil) }
-            if let domain = numbers[c], let d = row.withCell(c, { DecimalText.parse($0, gb18030: gb) }),
-               !(d.percent && domain.kind != .rate), let r = Rational(units: d.units, scale: d.scale), domain.accepts(r) {
+            if case .number(let domain) = fastCells[c],
+               let r = row.withCell(c, { b in CSVProfileMapper.plainDecimal(b).flatMap { Rational(units: Int128($0.units), scale: $0.scale) } }),
+               domain.accepts(r) {
                 return .success(.number(r))
             }
             switch cell(row, c, gb: gb) {
@@ -17,27 +96,6 @@ extension CSVProfileMapper {
             case .failure: return .failure(Reject())
             }
         }
-        for c in columns.indices {
-            let slot = scalarSlots[c]
-            guard slot >= 0 else { continue }
-            if row.isEmpty(at: c) { memory.set(slot, i, nil); continue }
-            // Numbers and dates, the bulk of a population file, straight from the bytes.
-            if let domain = numbers[c] {
-                if let d = row.withCell(c, { DecimalText.parse($0, gb18030: gb) }), !(d.percent && domain.kind != .rate),
-                   let r = Rational(units: d.units, scale: d.scale), domain.accepts(r) {
-                    memory.setNumber(slot, i, r)
-                    continue
-                }
-                return false
-            }
-            if specs[c].kind == .date, let d = row.withCell(c, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) {
-                memory.setDay(slot, i, d)
-                continue
-            }
-            guard case .success(let v) = value(c) else { return false }
-            memory.set(slot, i, v)
-        }
-        guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
         if memory.rows[i].count != fieldCount { memory.rows[i] = Array(repeating: nil, count: fieldCount) }
         for r in layout.records {
             var vals: [FieldValue?] = []
@@ -72,4 +130,48 @@ extension CSVProfileMapper {
     }
 
     struct Reject: Error {}
+
+    /// `-?digits(.digits)?` with at most 18 digits, as units and scale; nil for any other spelling (which
+    /// `DecimalText.parse` then reads: signs, separators, percentages, exponents, blanks).
+    @inline(__always)
+    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> (units: Int64, scale: Int)? {
+        var i = 0, n = b.count
+        guard n > 0 else { return nil }
+        let negative = b[0] == 0x2D
+        if negative { i = 1 }
+        var units: Int64 = 0, digits = 0, scale = 0, sawDot = false
+        while i < n {
+            let d = b[i] &- 0x30
+            if d < 10 {
+                units = units &* 10 &+ Int64(d)
+                digits += 1
+                if sawDot { scale += 1 }
+            } else if b[i] == 0x2E && !sawDot && digits > 0 {
+                sawDot = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        n = digits
+        guard n > 0, n <= 18, !sawDot || scale > 0 else { return nil }
+        return (negative ? -units : units, scale)
+    }
+
+    /// The spellings spreadsheets write for a boolean, exactly as given (no blanks); nil for any other.
+    @inline(__always)
+    static func plainBool(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        switch b.count {
+        case 1: return b[0] == 0x31 ? true : (b[0] == 0x30 ? false : nil)
+        case 4:
+            let s = (b[0], b[1], b[2], b[3])
+            if s == (0x74, 0x72, 0x75, 0x65) || s == (0x54, 0x52, 0x55, 0x45) || s == (0x54, 0x72, 0x75, 0x65) { return true }
+            return nil
+        case 5:
+            let s = (b[0], b[1], b[2], b[3], b[4])
+            if s == (0x66, 0x61, 0x6C, 0x73, 0x65) || s == (0x46, 0x41, 0x4C, 0x53, 0x45) || s == (0x46, 0x61, 0x6C, 0x73, 0x65) { return false }
+            return nil
+        default: return nil
+        }
+    }
 }

@@ -51,6 +51,8 @@ public struct CSVProfileMapper: Sendable {
         }
     }
     let layout: Layout
+    /// How the fast reader takes each column (`load(_:into:at:)`).
+    let fastCells: [FastCell]
 
     /// Reads the header; every unknown or repeated column is reported.
     public init(schema: Schema, header: [String], file: String, lang: Lang = .en) throws(Diagnostics) {
@@ -101,6 +103,7 @@ public struct CSVProfileMapper: Sendable {
             default: return nil
             }
         }
+        fastCells = zip(specs, numbers).map { CSVProfileMapper.fastCell($0, $1) }
     }
 
     /// Where each record's keys and each list's numbered items sit among the columns.
