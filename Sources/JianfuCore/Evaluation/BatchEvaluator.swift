@@ -27,6 +27,8 @@ public struct BatchEvaluator {
     private let ruleCount: Int
     private var undecided: [(row: Int, rule: Int)] = []
     private var winners: [Int]
+    /// The rules in an exclusive group, in catalog order, with their group.
+    private let grouped: [(rule: Int, group: Int)]
     private var winnerHigh: [Rational]
     /// The tallies of the last batch, by row.
     var results: BatchResults { BatchResults(base: scratch.results, ruleCount: ruleCount) }
@@ -58,6 +60,8 @@ public struct BatchEvaluator {
                              usedSlots: program.usedSlots, reads: program.reads)
         scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
         winners = Array(repeating: -1, count: points.groupCount)
+        let pointRules = points.rules
+        grouped = pointRules.indices.compactMap { i in pointRules[i].group >= 0 ? (i, pointRules[i].group) : nil }
         winnerHigh = Array(repeating: .zero, count: points.groupCount)
         usePlan(plan)
     }
@@ -340,16 +344,13 @@ public struct BatchEvaluator {
     private mutating func resolveGroups(_ r: Int) {
         for g in winners.indices { winners[g] = -1 }
         let base = r * ruleCount, results = scratch.results, exactHigh = scratch.exactHigh
-        for i in 0..<ruleCount where results[base + i].status == .eligible && results[base + i].hasSaving {
-            let g = points.rules[i].group
-            guard g >= 0 else { continue }
+        for (i, g) in grouped where results[base + i].status == .eligible && results[base + i].hasSaving {
             if winners[g] >= 0, winnerHigh[g] >= exactHigh[base + i] { continue }
             winners[g] = i
             winnerHigh[g] = exactHigh[base + i]
         }
-        for i in 0..<ruleCount where results[base + i].status == .eligible {
-            let g = points.rules[i].group
-            if g >= 0, winners[g] >= 0, winners[g] != i { results[base + i].status = .superseded }
+        for (i, g) in grouped where results[base + i].status == .eligible {
+            if winners[g] >= 0, winners[g] != i { results[base + i].status = .superseded }
         }
     }
 }

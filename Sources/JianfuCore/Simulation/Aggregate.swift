@@ -53,10 +53,8 @@ public struct Aggregate: Sendable, Equatable {
     ]
 
     public static func sizeBand(_ employees: Rational?) -> String {
-        guard let e = employees else { return "unknown" }
-        let n = e.floor()
-        for b in sizeBands { if let u = b.upTo { if n <= Int128(u) { return b.id } } else { return b.id } }
-        return "unknown"
+        let k = AggregateBuilder.sizeIndex(employees)
+        return k < sizeBands.count ? sizeBands[k].id : "unknown"
     }
 
     /// Histogram bin of an amount in fen: three significant digits, so the median is known to within 1%.
@@ -75,7 +73,7 @@ public struct Aggregate: Sendable, Equatable {
         return v
     }
 
-    /// What `add` needs of the policy set, copied per thread so that adding reads nothing shared.
+    /// What adding a row needs of the policy set, copied per thread so that adding reads nothing shared.
     public struct Keys: Sendable {
         /// Each rule's category as an index into `categories`.
         let categoryIndex: [Int]
@@ -91,60 +89,6 @@ public struct Aggregate: Sendable, Equatable {
             employeesSlot = policy.schema.fieldIndex("employees")
         }
 
-        init() { categoryIndex = []; categories = ["other"]; regionSlot = nil; employeesSlot = nil }
-    }
-
-    /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved).
-    public mutating func add(_ tallies: [Tally], keys: Keys, profile: Profile) {
-        tallies.withUnsafeBufferPointer {
-            add($0, keys: keys, region: profile.string(keys.regionSlot), employees: profile.number(keys.employeesSlot))
-        }
-    }
-
-    /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved), its region and employees.
-    mutating func add(_ tallies: UnsafeBufferPointer<Tally>, keys: Keys, region: String?, employees: Rational?) {
-        evaluated += 1
-        var any = false
-        var low: Int128 = 0, high: Int128 = 0
-        var undetermined = false
-        // Per-category sums of this enterprise, by the category's index: categories are few, so a short list of
-        // the ones seen beats a dictionary.
-        let categoryIndex = keys.categoryIndex
-        var seen: [(c: Int, low: Int128, high: Int128)] = []
-        for i in tallies.indices {
-            switch tallies[i].status {
-            case .eligible:
-                rules[i].eligible += 1
-                if tallies[i].hasSaving {
-                    let l = tallies[i].low, h = tallies[i].high
-                    rules[i].low += l; rules[i].high += h
-                    low += l; high += h
-                    if h > 0 { any = true }
-                    let c = categoryIndex[i]
-                    if let k = seen.firstIndex(where: { $0.c == c }) {
-                        seen[k].low += l; seen[k].high += h
-                    } else {
-                        seen.append((c, l, h))
-                    }
-                }
-                if tallies[i].hasAmount { rules[i].liquidity += tallies[i].amount; liquidity += tallies[i].amount }
-            case .superseded: rules[i].superseded += 1
-            case .undetermined: rules[i].undetermined += 1; undetermined = true
-            case .ineligible: rules[i].ineligible += 1
-            case .notInForce: rules[i].notInForce += 1
-            }
-        }
-        if undetermined { withUndetermined += 1 }
-        var one = Bucket(enterprises: 1, beneficiaries: any ? 1 : 0, low: low, high: high)
-        total.add(one)
-        regions[region ?? "unknown", default: Bucket()].add(one)
-        sizes[Aggregate.sizeBand(employees), default: Bucket()].add(one)
-        for s in seen {
-            let name = keys.categories[min(s.c, keys.categories.count - 1)]
-            one = Bucket(enterprises: 1, beneficiaries: s.high > 0 ? 1 : 0, low: s.low, high: s.high)
-            categories[name, default: Bucket()].add(one)
-        }
-        if any { histogram[Aggregate.bin(high), default: 0] += 1 }
     }
 
     /// Adds another aggregate of the same scenario (a shard).

@@ -40,7 +40,7 @@ public final class Simulator {
         let policy = scenarios[0].engine.policy
         let scenarios = self.scenarios
         let workers = max(1, self.workers)
-        let slots = WorkerSlots(count: workers, scenarios: scenarios.count, rules: policy.rules.count)
+        let slots = WorkerSlots(count: workers, scenarios: scenarios.count, policy: policy)
         let queue = BatchQueue(capacity: 2 * workers)
         // Each batch's rejected rows by sequence number, reported in order by this thread.
         let rejectsBySequence = Mutex<[Int: [(line: Int, reason: String)]]>([:])
@@ -131,20 +131,25 @@ public final class Simulator {
             var evaluators: [BatchEvaluator] = []
             /// Each evaluator's registers (read per row without copying the evaluator).
             var memories: [BatchMemory] = []
-            var keys = Aggregate.Keys()
+            var keys: Aggregate.Keys
             /// The worker's own CSV mapper, over its own copy of the schema: the shared one's field specs would be
             /// reference-counted from every worker per cell.
             var mapper: CSVProfileMapper?
             /// This worker's sums over every batch so far, one per scenario (merged once, at the end).
-            var aggregates: [Aggregate]
+            var aggregates: [AggregateBuilder]
         }
         let base: UnsafeMutablePointer<Slot>
         let count: Int
 
-        init(count: Int, scenarios: Int, rules: Int) {
+        init(count: Int, scenarios: Int, policy: PolicySet) {
             self.count = count
             base = .allocate(capacity: count)
-            base.initialize(repeating: Slot(aggregates: Array(repeating: Aggregate(ruleCount: rules), count: scenarios)), count: count)
+            for k in 0..<count {
+                // Each slot's own keys: shared arrays would be reference-counted from every worker.
+                let keys = Aggregate.Keys(policy: policy)
+                let builder = AggregateBuilder(ruleCount: policy.rules.count, keys: keys)
+                (base + k).initialize(to: Slot(keys: keys, aggregates: Array(repeating: builder, count: scenarios)))
+            }
         }
 
         deinit {
@@ -154,8 +159,8 @@ public final class Simulator {
 
         /// All workers' aggregates, merged.
         func merged() -> [Aggregate] {
-            var out = base[0].aggregates
-            for c in 1..<count { for s in out.indices { out[s].merge(base[c].aggregates[s]) } }
+            var out = base[0].aggregates.map { $0.aggregate() }
+            for c in 1..<count { for s in out.indices { out[s].merge(base[c].aggregates[s].aggregate()) } }
             return out
         }
     }
@@ -180,7 +185,6 @@ public final class Simulator {
                 BatchEvaluator(engine: sc.engine, year: sc.year ?? 2017, disabled: sc.disabled)
             }
             slot.pointee.memories = slot.pointee.evaluators.map(\.memory)
-            slot.pointee.keys = Aggregate.Keys(policy: policy)
         }
         var feed = BatchFeed(batch, scenarios: scenarios, slot: slot)
         for k in 0..<batch.count { feed.add(k) }
@@ -196,6 +200,8 @@ public final class Simulator {
         let mapper: CSVProfileMapper?
         let file: String
         let slot: UnsafeMutablePointer<WorkerSlots.Slot>
+        /// Each scenario's registers.
+        let memories: [BatchMemory]
         let yearSlot: Int?
         let overrides: [Int?]
         /// Rows in the registers, each one's batch row and its `Profile` when it was made (else made on demand).
@@ -213,6 +219,7 @@ public final class Simulator {
             if case .csv(let b, _, let f) = batch { rows = b; file = f; view = b.makeView() } else { rows = nil; file = ""; view = nil }
             mapper = slot.pointee.mapper
             self.slot = slot
+            memories = slot.pointee.memories
             yearSlot = scenarios[0].engine.yearSlot
             overrides = scenarios.map(\.year)
             sources = Array(repeating: 0, count: BatchEvaluator.width)
@@ -228,7 +235,7 @@ public final class Simulator {
             for s in rowYears.indices {
                 var y = overrides[s]
                 if y == nil, let ys = yearSlot {
-                    let m = slot.pointee.memories[s]
+                    let m = memories[s]
                     let at = ys * m.width + filled
                     if m.numKnown[at] != 0, m.num[at].isInteger { y = Int(exactly: m.num[at].floor()) }
                 }
@@ -256,7 +263,6 @@ public final class Simulator {
         private mutating func load(_ k: Int, at r: Int) -> Int? {
             sources[r] = k
             profiles[r] = nil
-            let memories = slot.pointee.memories
             if let rows, let mapper, let view = reader.view {
                 let row = rows.row(k, in: view)
                 if memories.allSatisfy({ mapper.load(row, into: $0, at: r) }) { return row.line }
@@ -278,15 +284,15 @@ public final class Simulator {
             let n = filled
             filled = 0
             let keys = slot.pointee.keys
-            for s in slot.pointee.evaluators.indices {
+            for s in memories.indices {
                 let ok = slot.pointee.evaluators[s].evaluate(count: n, year: years[s]) { r in self.profile(r) }
                 guard ok else { continue }
-                let m = slot.pointee.memories[s], w = m.width
+                let m = memories[s], w = m.width
                 let results = slot.pointee.evaluators[s].results
                 for r in 0..<n {
                     let region = keys.regionSlot.flatMap { m.text[$0 * w + r] }
                     let employees = keys.employeesSlot.flatMap { m.numKnown[$0 * w + r] != 0 ? m.num[$0 * w + r] : nil }
-                    slot.pointee.aggregates[s].add(results.row(r), keys: keys, region: region, employees: employees)
+                    slot.pointee.aggregates[s].add(results.row(r), region: region, employees: employees)
                 }
             }
         }
