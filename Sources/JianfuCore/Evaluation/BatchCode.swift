@@ -299,46 +299,48 @@ struct BatchCompiler {
         })
     }
 
-    /// A record key of a profile row, or an item (or an item's key) of an item row.
+    /// A record key of a profile row, or an item (or an item's key) of an item row, read from the field's pool.
     func member(_ code: Code) throws(Unsupported) -> @Sendable (BatchMemory, Int) -> FieldValue? {
         switch code {
         case .recordKey(let slot, let key):
-            guard !inItems else { throw Unsupported() }
+            guard !inItems, policy.schema.fields[slot].kind == .record else { throw Unsupported() }
             return { m, i in
-                let values = m.rows[i]
-                guard slot < values.count, case .record(let vals)? = values[slot], key < vals.count else { return nil }
-                return vals[key]
+                let v = m.members[slot]
+                return v.present[i] != 0 && v.count[i] > 0 ? v.value(item: Int(v.first[i]), key: key) : nil
             }
         case .itemKey(let key):
-            guard inItems else { throw Unsupported() }
-            return { m, i in
-                guard case .record(let vals)? = m.items[i], key < vals.count else { return nil }
-                return vals[key]
-            }
+            guard inItems, itemSpec?.kind == .record else { throw Unsupported() }
+            let field = itemField
+            return { m, i in m.members[field].value(item: Int(m.itemRef[i]), key: key) }
         case .item:
-            guard inItems else { throw Unsupported() }
-            return { m, i in m.items[i] }
+            guard inItems, let spec = itemSpec, spec.kind != .record else { throw Unsupported() }
+            let field = itemField
+            return { m, i in m.members[field].value(item: Int(m.itemRef[i]), key: 0) }
         default:
             throw Unsupported()
         }
     }
 
+    /// The schema's spec of the items of the list being aggregated.
+    var itemSpec: FieldSpec? { itemField >= 0 ? policy.schema.fields[itemField].item : nil }
+
     /// Visits the items of list `field` for the selected rows in chunks of at most `width` item rows (a row's
     /// items stay in order). `start` is called first for every selected row, with whether it holds a list.
     static func eachItemChunk(_ m: BatchMemory, _ s: BatchSelection, field: Int,
                               start: (Int, Bool) -> Void, chunk: (BatchSelection) -> Void) {
+        let v = m.members[field]
         var k = 0
         for j in 0..<s.count {
             let i = Int(s.index[j])
-            let values = m.rows[i]
-            guard field < values.count, case .list(let list)? = values[field] else { start(i, false); continue }
+            guard v.present[i] != 0 else { start(i, false); continue }
             start(i, true)
-            for item in list {
+            let first = Int(v.first[i])
+            for item in first..<(first + Int(v.count[i])) {
                 if k == m.width {
                     chunk(BatchSelection(index: m.identity, count: k))
                     k = 0
                 }
-                m.items[k] = item
+                m.itemRef[k] = Int32(item)
                 m.parent[k] = Int32(i)
                 k += 1
             }

@@ -57,7 +57,7 @@ public struct BatchEvaluator {
         rowSteps = { _ in }
         let w = BatchEvaluator.width
         memory = BatchMemory(width: w, fieldCount: engine.policy.schema.fields.count, registers: program.registers, year: plan.range,
-                             usedSlots: program.usedSlots, reads: program.reads)
+                             usedSlots: program.usedSlots, reads: program.reads, memberKeys: BatchMemory.memberKeys(engine.policy.schema))
         scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
         winners = Array(repeating: -1, count: points.groupCount)
         let pointRules = points.rules

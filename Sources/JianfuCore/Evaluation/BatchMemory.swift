@@ -23,15 +23,17 @@ final class BatchMemory: @unchecked Sendable {
     /// Each row's piece of the year being evaluated: start and end (exclusive) day.
     let pieceStart: UnsafeMutablePointer<Int32>
     let pieceEnd: UnsafeMutablePointer<Int32>
-    /// Inside an aggregate: each item row's profile row and item.
+    /// Inside an aggregate: each item row's profile row and item (in the list's pool).
     let parent: UnsafeMutablePointer<Int32>
-    let items: UnsafeMutablePointer<FieldValue?>
+    let itemRef: UnsafeMutablePointer<Int32>
+    /// Per slot, the pool of a list or record field's members (`BatchMembers.swift`).
+    let members: UnsafeMutablePointer<MemberView>
+    /// The list and record slots.
+    let memberSlots: [Int]
     /// The identity selection 0..<width (item rows are always dense).
     let identity: UnsafeMutablePointer<Int32>
     /// The rows a rule is still deciding.
     let selection: UnsafeMutablePointer<Int32>
-    /// Each row's facts as given (lists and records are read here).
-    var rows: [[FieldValue?]]
     /// Every parameter set of the year's plan, one after another; the rule's set starts at `paramBase`.
     var paramTable: UnsafeMutablePointer<Rational?>
     var paramTableCount = 0
@@ -51,9 +53,15 @@ final class BatchMemory: @unchecked Sendable {
     /// but need not store them).
     let reads: [Bool]
 
-    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int], reads: [Bool]) {
+    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int], reads: [Bool], memberKeys: [Int]) {
         self.width = width; self.fieldCount = fieldCount; self.registers = registers; self.year = year
         self.usedSlots = usedSlots; self.reads = reads
+        memberSlots = memberKeys.indices.filter { memberKeys[$0] > 0 }
+        members = .allocate(capacity: fieldCount)
+        for slot in 0..<fieldCount {
+            let keys = slot < memberKeys.count ? memberKeys[slot] : 0
+            (members + slot).initialize(to: BatchMemory.makeView(keyCount: max(1, keys), width: width, items: keys > 0 ? 2 * width : 1))
+        }
         let cells = width * registers
         num = .allocate(capacity: cells); num.initialize(repeating: .zero, count: cells)
         numKnown = .allocate(capacity: cells); numKnown.initialize(repeating: 0, count: cells)
@@ -65,11 +73,10 @@ final class BatchMemory: @unchecked Sendable {
         pieceStart = .allocate(capacity: width); pieceStart.initialize(repeating: 0, count: width)
         pieceEnd = .allocate(capacity: width); pieceEnd.initialize(repeating: 0, count: width)
         parent = .allocate(capacity: width); parent.initialize(repeating: 0, count: width)
-        items = .allocate(capacity: width); items.initialize(repeating: nil, count: width)
+        itemRef = .allocate(capacity: width); itemRef.initialize(repeating: 0, count: width)
         identity = .allocate(capacity: width)
         for i in 0..<width { identity[i] = Int32(i) }
         selection = .allocate(capacity: width); selection.initialize(repeating: 0, count: width)
-        rows = Array(repeating: [], count: width)
         paramTable = .allocate(capacity: 1); paramTable.initialize(to: nil)
         paramTableCount = 1
     }
@@ -80,7 +87,9 @@ final class BatchMemory: @unchecked Sendable {
         numKnown.deallocate(); flag.deallocate(); day.deallocate(); dayKnown.deallocate()
         text.deinitialize(count: cells); text.deallocate()
         kind.deallocate(); pieceStart.deallocate(); pieceEnd.deallocate(); parent.deallocate()
-        items.deinitialize(count: width); items.deallocate()
+        itemRef.deallocate()
+        for slot in 0..<fieldCount { BatchMemory.freeView(members[slot]) }
+        members.deallocate()
         identity.deallocate(); selection.deallocate()
         paramTable.deinitialize(count: paramTableCount); paramTable.deallocate()
     }
@@ -96,9 +105,9 @@ final class BatchMemory: @unchecked Sendable {
 
     /// Writes row `i`'s facts into the field registers of the slots rules read.
     func load(row i: Int, _ values: [FieldValue?], used: [Int]) {
-        rows[i] = values
         values.withUnsafeBufferPointer { src in
             for slot in used where slot < src.count { set(slot, i, src[slot]) }
+            for slot in memberSlots { loadMembers(slot, row: i, slot < src.count ? src[slot] : nil) }
         }
     }
 

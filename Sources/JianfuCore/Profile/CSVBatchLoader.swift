@@ -6,8 +6,9 @@ extension CSVProfileMapper {
         case number(NumberDomain)
         case date
         case bool
-        /// The allowed values, as bytes and as the strings stored.
-        case enumeration([[UInt8]], [String])
+        /// An enumeration: its allowed values are `enumerations[column]` (kept apart so that reading the case
+        /// copies no arrays).
+        case enumeration
         /// An administrative division code (GB/T 2260): six ASCII digits.
         case regionCode
         /// Text with no format.
@@ -20,7 +21,7 @@ extension CSVProfileMapper {
         switch spec.kind {
         case .date: return .date
         case .bool: return .bool
-        case .enumeration(let values): return .enumeration(values.map { Array($0.utf8) }, values)
+        case .enumeration: return .enumeration
         case .string where spec.format == "gb2260": return .regionCode
         case .string where spec.format == nil: return .text
         default: return .other
@@ -58,9 +59,10 @@ extension CSVProfileMapper {
                     if read { memory.setFlag(slot, i, b) }
                     continue
                 }
-            case .enumeration(let bytes, let values):
-                if let k = row.withCell(c, { b in bytes.firstIndex { $0.elementsEqual(b) } }) {
-                    if read { memory.setText(slot, i, values[k]) }
+            case .enumeration:
+                let values = enumerations[c]
+                if let k = row.withCell(c, { b in values.firstIndex { $0.bytes.elementsEqual(b) } }) {
+                    if read { memory.setText(slot, i, values[k].text) }
                     continue
                 }
             case .regionCode:
@@ -77,6 +79,8 @@ extension CSVProfileMapper {
             guard case .success(let v) = cell(row, c, gb: gb) else { return false }
             memory.set(slot, i, v)
         }
+        // List and record fields with no columns in this file are missing.
+        for slot in memory.memberSlots where !hasMemberColumns[slot] { memory.startMembers(slot, row: i, present: false) }
         guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
         return loadMembers(row, into: memory, at: i, gb: gb)
     }
@@ -96,35 +100,32 @@ extension CSVProfileMapper {
             case .failure: return .failure(Reject())
             }
         }
-        if memory.rows[i].count != fieldCount { memory.rows[i] = Array(repeating: nil, count: fieldCount) }
         for r in layout.records {
-            var vals: [FieldValue?] = []
+            // Present once any key is given, as `profile` makes a record of the given keys.
+            memory.startMembers(r.field, row: i, present: false)
+            var item = -1
             for c in r.columns {
                 guard case .success(let cell) = value(c.column) else { return false }
                 guard let v = cell else { continue }
-                if vals.isEmpty { vals = Array(repeating: nil, count: r.keyCount) }
-                vals[c.key] = v
+                if item < 0 {
+                    memory.members[r.field].present[i] = 1
+                    item = memory.appendMember(r.field, row: i)
+                }
+                memory.setMember(r.field, item: item, key: c.key, v)
             }
-            memory.rows[i][r.field] = vals.isEmpty ? nil : .record(vals)
         }
         for l in layout.lists {
-            var items: [FieldValue] = []
-            for item in l.items {
-                if let plain = item.first, plain.key < 0 {
-                    guard case .success(let cell) = value(plain.column) else { return false }
-                    if let v = cell { items.append(v) }
-                    continue
-                }
-                var vals: [FieldValue?] = []
-                for c in item {
+            // An item is kept once any of its cells is given.
+            memory.startMembers(l.field, row: i, present: true)
+            for columns in l.items {
+                var item = -1
+                for c in columns {
                     guard case .success(let cell) = value(c.column) else { return false }
                     guard let v = cell else { continue }
-                    if vals.isEmpty { vals = Array(repeating: nil, count: l.keyCount) }
-                    vals[c.key] = v
+                    if item < 0 { item = memory.appendMember(l.field, row: i) }
+                    memory.setMember(l.field, item: item, key: max(0, c.key), v)
                 }
-                if !vals.isEmpty { items.append(.record(vals)) }
             }
-            memory.rows[i][l.field] = .list(items)
         }
         return true
     }

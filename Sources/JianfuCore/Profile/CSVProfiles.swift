@@ -53,6 +53,10 @@ public struct CSVProfileMapper: Sendable {
     let layout: Layout
     /// How the fast reader takes each column (`load(_:into:at:)`).
     let fastCells: [FastCell]
+    /// Per slot: whether a list or record field has columns in this file.
+    let hasMemberColumns: [Bool]
+    /// Each enumeration column's allowed values, as bytes and as the string stored.
+    let enumerations: [[(bytes: [UInt8], text: String)]]
 
     /// Reads the header; every unknown or repeated column is reported.
     public init(schema: Schema, header: [String], file: String, lang: Lang = .en) throws(Diagnostics) {
@@ -104,6 +108,14 @@ public struct CSVProfileMapper: Sendable {
             }
         }
         fastCells = zip(specs, numbers).map { CSVProfileMapper.fastCell($0, $1) }
+        var members = Array(repeating: false, count: schema.fields.count)
+        for r in layout.records { members[r.field] = true }
+        for l in layout.lists { members[l.field] = true }
+        hasMemberColumns = members
+        enumerations = specs.map { spec in
+            if case .enumeration(let values) = spec.kind { return values.map { (Array($0.utf8), $0) } }
+            return []
+        }
     }
 
     /// Where each record's keys and each list's numbered items sit among the columns.

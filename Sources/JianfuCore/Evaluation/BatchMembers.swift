@@ -1,0 +1,105 @@
+/// Where one list or record field's members sit for a batch: every row's items in one pool of key values (a
+/// record is one item), so loading a row allocates nothing and reading a member is two loads.
+struct MemberView {
+    /// Items × keys: item `k`'s key `j` at `k * keyCount + j` (a plain list's item is key 0).
+    var values: UnsafeMutablePointer<FieldValue?>
+    var keyCount: Int
+    /// Per row: its first item, how many, and whether the field is given at all (a list may be empty).
+    var first: UnsafeMutablePointer<Int32>
+    var count: UnsafeMutablePointer<Int32>
+    var present: UnsafeMutablePointer<UInt8>
+    /// Items in use, and room for.
+    var used: Int
+    var capacity: Int
+
+    @inline(__always)
+    func value(item: Int, key: Int) -> FieldValue? { values[item * keyCount + key] }
+}
+
+extension BatchMemory {
+    /// For each slot, the keys its pool keeps per item: a record's keys, a list item's keys or 1 for a plain
+    /// list item, 0 for a scalar field.
+    static func memberKeys(_ schema: Schema) -> [Int] {
+        schema.fields.map { f in
+            switch f.kind {
+            case .record: return max(1, f.keys.count)
+            case .list:
+                guard let item = f.item else { return 1 }
+                return item.kind == .record ? max(1, item.keys.count) : 1
+            default: return 0
+            }
+        }
+    }
+
+    static func makeView(keyCount: Int, width: Int, items capacity: Int) -> MemberView {
+        let values = UnsafeMutablePointer<FieldValue?>.allocate(capacity: capacity * keyCount)
+        values.initialize(repeating: nil, count: capacity * keyCount)
+        let first = UnsafeMutablePointer<Int32>.allocate(capacity: width); first.initialize(repeating: 0, count: width)
+        let count = UnsafeMutablePointer<Int32>.allocate(capacity: width); count.initialize(repeating: 0, count: width)
+        let present = UnsafeMutablePointer<UInt8>.allocate(capacity: width); present.initialize(repeating: 0, count: width)
+        return MemberView(values: values, keyCount: keyCount, first: first, count: count, present: present, used: 0, capacity: capacity)
+    }
+
+    static func freeView(_ v: MemberView) {
+        v.values.deinitialize(count: v.capacity * v.keyCount); v.values.deallocate()
+        v.first.deallocate(); v.count.deallocate(); v.present.deallocate()
+    }
+
+    /// Starts row `i`'s members of `slot` (none yet); row 0 starts a new batch and empties the pool.
+    @inline(__always)
+    func startMembers(_ slot: Int, row i: Int, present: Bool) {
+        if i == 0 { members[slot].used = 0 }
+        members[slot].first[i] = Int32(members[slot].used)
+        members[slot].count[i] = 0
+        members[slot].present[i] = present ? 1 : 0
+    }
+
+    /// A new item of row `i` in `slot`'s pool, every key missing; its index.
+    @inline(__always)
+    func appendMember(_ slot: Int, row i: Int) -> Int {
+        var v = members[slot]
+        if v.used == v.capacity {
+            let capacity = v.capacity * 2
+            let values = UnsafeMutablePointer<FieldValue?>.allocate(capacity: capacity * v.keyCount)
+            values.moveInitialize(from: v.values, count: v.capacity * v.keyCount)
+            (values + v.capacity * v.keyCount).initialize(repeating: nil, count: (capacity - v.capacity) * v.keyCount)
+            v.values.deallocate()
+            v.values = values
+            v.capacity = capacity
+        }
+        let k = v.used
+        for j in 0..<v.keyCount { v.values[k * v.keyCount + j] = nil }
+        v.used += 1
+        v.count[i] += 1
+        members[slot] = v
+        return k
+    }
+
+    @inline(__always)
+    func setMember(_ slot: Int, item: Int, key: Int, _ value: FieldValue) {
+        let v = members[slot]
+        v.values[item * v.keyCount + key] = value
+    }
+
+    /// Row `i`'s list or record field `slot` from a profile's value.
+    func loadMembers(_ slot: Int, row i: Int, _ value: FieldValue?) {
+        switch value {
+        case .list(let items)?:
+            startMembers(slot, row: i, present: true)
+            for item in items {
+                let k = appendMember(slot, row: i)
+                if case .record(let keys) = item {
+                    for (j, key) in keys.enumerated() where j < members[slot].keyCount { if let key { setMember(slot, item: k, key: j, key) } }
+                } else {
+                    setMember(slot, item: k, key: 0, item)
+                }
+            }
+        case .record(let keys)?:
+            startMembers(slot, row: i, present: true)
+            let k = appendMember(slot, row: i)
+            for (j, key) in keys.enumerated() where j < members[slot].keyCount { if let key { setMember(slot, item: k, key: j, key) } }
+        default:
+            startMembers(slot, row: i, present: false)
+        }
+    }
+}
