@@ -11,6 +11,8 @@ extension CSVProfileMapper {
         case enumeration
         /// An administrative division code (GB/T 2260): six ASCII digits.
         case regionCode
+        /// An industry code (GB/T 4754): a section letter A–T and up to four digits.
+        case industryCode
         /// Text with no format.
         case text
         case other
@@ -23,6 +25,7 @@ extension CSVProfileMapper {
         case .bool: return .bool
         case .enumeration: return .enumeration
         case .string where spec.format == "gb2260": return .regionCode
+        case .string where spec.format == "gb4754": return .industryCode
         case .string where spec.format == nil: return .text
         default: return .other
         }
@@ -70,6 +73,11 @@ extension CSVProfileMapper {
                     if read { memory.setText(slot, i, row.withCell(c) { String(decoding: $0, as: UTF8.self) }) }
                     continue
                 }
+            case .industryCode:
+                if row.withCell(c, { b in b.count <= 5 && b.count > 0 && b[0] >= 0x41 && b[0] <= 0x54 && b.dropFirst().allSatisfy { $0 &- 0x30 < 10 } }) {
+                    if read { memory.setText(slot, i, row.withCell(c) { String(decoding: $0, as: UTF8.self) }) }
+                    continue
+                }
             case .text:
                 // ASCII is valid text in either encoding; trimming only matters where the value is kept.
                 if !read && row.withCell(c, { b in b.allSatisfy { $0 < 0x80 } }) { continue }
@@ -100,37 +108,55 @@ extension CSVProfileMapper {
             case .failure: return .failure(Reject())
             }
         }
-        for r in layout.records {
-            // Present once any key is given, as `profile` makes a record of the given keys.
-            memory.startMembers(r.field, row: i, present: false)
-            var item = -1
-            for c in r.columns {
-                guard case .success(let cell) = value(c.column) else { return false }
-                guard let v = cell else { continue }
-                if item < 0 {
-                    memory.members[r.field].present[i] = 1
-                    item = memory.appendMember(r.field, row: i)
-                }
-                memory.setMember(r.field, item: item, key: c.key, v)
+        for m in memberFields { memory.startMembers(Int(m.field), row: i, present: !m.isRecord) }
+        // One flat pass over the member cells: an item (or a record) is kept once any of its cells is given.
+        var group: Int32 = -1, item = -1
+        for m in memberCells {
+            if m.group != group { group = m.group; item = -1 }
+            guard case .success(let cell) = value(Int(m.column)) else { return false }
+            guard let v = cell else { continue }
+            let field = Int(m.field)
+            if item < 0 {
+                if m.isRecord { memory.members[field].present[i] = 1 }
+                item = memory.appendMember(field, row: i)
             }
-        }
-        for l in layout.lists {
-            // An item is kept once any of its cells is given.
-            memory.startMembers(l.field, row: i, present: true)
-            for columns in l.items {
-                var item = -1
-                for c in columns {
-                    guard case .success(let cell) = value(c.column) else { return false }
-                    guard let v = cell else { continue }
-                    if item < 0 { item = memory.appendMember(l.field, row: i) }
-                    memory.setMember(l.field, item: item, key: max(0, c.key), v)
-                }
-            }
+            memory.setMember(field, item: item, key: Int(m.key), v)
         }
         return true
     }
 
     struct Reject: Error {}
+
+    /// A cell of a list item or record, for the fast reader: its column, field, item group (one per record and
+    /// per numbered item) and key.
+    struct MemberCell: Sendable {
+        var column: Int32
+        var field: Int32
+        var group: Int32
+        var key: Int32
+        var isRecord: Bool
+    }
+
+    /// The layout's member cells in `profile`'s order (records, then lists by item number), and their fields.
+    static func memberCells(_ layout: Layout) -> (cells: [MemberCell], fields: [(field: Int32, isRecord: Bool)]) {
+        var cells: [MemberCell] = [], fields: [(field: Int32, isRecord: Bool)] = []
+        var group: Int32 = 0
+        for r in layout.records {
+            fields.append((Int32(r.field), true))
+            for c in r.columns { cells.append(MemberCell(column: Int32(c.column), field: Int32(r.field), group: group, key: Int32(c.key), isRecord: true)) }
+            group += 1
+        }
+        for l in layout.lists {
+            fields.append((Int32(l.field), false))
+            for item in l.items {
+                for c in item {
+                    cells.append(MemberCell(column: Int32(c.column), field: Int32(l.field), group: group, key: Int32(max(0, c.key)), isRecord: false))
+                }
+                group += 1
+            }
+        }
+        return (cells, fields)
+    }
 
     /// `-?digits(.digits)?` with at most 18 digits, as units and scale; nil for any other spelling (which
     /// `DecimalText.parse` then reads: signs, separators, percentages, exponents, blanks).

@@ -55,6 +55,9 @@ public struct CSVProfileMapper: Sendable {
     let fastCells: [FastCell]
     /// Per slot: whether a list or record field has columns in this file.
     let hasMemberColumns: [Bool]
+    /// The cells of list items and records, flat, for the fast reader; and the fields they fill.
+    let memberCells: [MemberCell]
+    let memberFields: [(field: Int32, isRecord: Bool)]
     /// Each enumeration column's allowed values, as bytes and as the string stored.
     let enumerations: [[(bytes: [UInt8], text: String)]]
 
@@ -112,6 +115,7 @@ public struct CSVProfileMapper: Sendable {
         for r in layout.records { members[r.field] = true }
         for l in layout.lists { members[l.field] = true }
         hasMemberColumns = members
+        (memberCells, memberFields) = CSVProfileMapper.memberCells(layout)
         enumerations = specs.map { spec in
             if case .enumeration(let values) = spec.kind { return values.map { (Array($0.utf8), $0) } }
             return []

@@ -192,12 +192,26 @@ public final class Simulator {
         return feed.rejects
     }
 
+    /// A CSV batch as the feed reads it: rows, this worker's mapper, the reader's row view and a second view (for
+    /// making profiles on demand).
+    final class CSVPart {
+        let rows: CSVRowBatch
+        let mapper: CSVProfileMapper
+        let view: CSVRowStorage
+        let second: CSVRowStorage
+
+        init(rows: CSVRowBatch, mapper: CSVProfileMapper, view: CSVRowStorage, second: CSVRowStorage) {
+            self.rows = rows; self.mapper = mapper; self.view = view; self.second = second
+        }
+    }
+
     /// Fills the evaluators' registers row by row and evaluates them a batch (`BatchEvaluator.width` rows, one
     /// year) at a time into the slot's aggregates.
     struct BatchFeed {
         let reader: PendingBatch.Reader
-        let rows: CSVRowBatch?
-        let mapper: CSVProfileMapper?
+        /// A CSV batch's rows, mapper and row views, in one object: binding a mapper (a struct of arrays) would
+        /// count references to each array per row.
+        let csv: CSVPart?
         let file: String
         let slot: UnsafeMutablePointer<WorkerSlots.Slot>
         /// Each scenario's registers.
@@ -211,13 +225,15 @@ public final class Simulator {
         /// The year of the rows in the registers, per scenario.
         var years: [Int]
         var rejects: [(line: Int, reason: String)] = []
-        /// A second view of the batch's rows, for making profiles on demand.
-        let view: CSVRowStorage?
 
         init(_ batch: PendingBatch, scenarios: [Scenario], slot: UnsafeMutablePointer<WorkerSlots.Slot>) {
             reader = PendingBatch.Reader(batch, mapper: slot.pointee.mapper)
-            if case .csv(let b, _, let f) = batch { rows = b; file = f; view = b.makeView() } else { rows = nil; file = ""; view = nil }
-            mapper = slot.pointee.mapper
+            if case .csv(let b, let m, let f) = batch, let view = reader.view {
+                csv = CSVPart(rows: b, mapper: slot.pointee.mapper ?? m, view: view, second: b.makeView())
+                file = f
+            } else {
+                csv = nil; file = ""
+            }
             self.slot = slot
             memories = slot.pointee.memories
             yearSlot = scenarios[0].engine.yearSlot
@@ -263,9 +279,11 @@ public final class Simulator {
         private mutating func load(_ k: Int, at r: Int) -> Int? {
             sources[r] = k
             profiles[r] = nil
-            if let rows, let mapper, let view = reader.view {
-                let row = rows.row(k, in: view)
-                if memories.allSatisfy({ mapper.load(row, into: $0, at: r) }) { return row.line }
+            if let csv {
+                let row = csv.rows.row(k, in: csv.view)
+                var loaded = true
+                for m in memories where !csv.mapper.load(row, into: m, at: r) { loaded = false; break }
+                if loaded { return row.line }
             }
             switch reader.record(k) {
             case .profile(let p):
@@ -300,7 +318,7 @@ public final class Simulator {
         /// Place `r`'s row as a profile (made again from its CSV row when it was loaded straight).
         func profile(_ r: Int) -> Profile {
             if let p = profiles[r] { return p }
-            if let rows, let mapper, let view, case .success(let p) = mapper.profile(rows.row(sources[r], in: view), file: file) {
+            if let csv, case .success(let p) = csv.mapper.profile(csv.rows.row(sources[r], in: csv.second), file: file) {
                 return p
             }
             // Not reached: a row the fast reader accepts is one `profile` accepts.
