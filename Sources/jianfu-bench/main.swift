@@ -157,7 +157,11 @@ let engineTime = best(of: 3) {
             let part = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + BatchEvaluator.width)])
             start += part.count
             guard batch.evaluate(part, year: year) else { continue }
-            for r in 0..<batch.count { for t in batch.tallies(r) where t.status == .eligible { lo += t.low; hi += t.high } }
+            let results = batch.results
+            for i in 0..<results.ruleCount {
+                let column = results.column(i)
+                for r in 0..<batch.count where column[r].status == .eligible { lo += column[r].low; hi += column[r].high }
+            }
         }
     }
     engineTotal = (lo, hi)

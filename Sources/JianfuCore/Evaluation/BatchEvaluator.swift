@@ -30,8 +30,8 @@ public struct BatchEvaluator {
     /// The rules in an exclusive group, in catalog order, with their group.
     private let grouped: [(rule: Int, group: Int)]
     private var winnerHigh: [Rational]
-    /// The tallies of the last batch, by row.
-    var results: BatchResults { BatchResults(base: scratch.results, ruleCount: ruleCount) }
+    /// The tallies of the last batch, rule by rule.
+    public var results: BatchResults { BatchResults(base: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
     /// How many rules run as batch code, and how many row by row, for the current year.
     public var split: (batch: Int, row: Int) { (batchRules.count, rowRules.count) }
     /// Rules run row by row for the current year.
@@ -67,9 +67,7 @@ public struct BatchEvaluator {
     }
 
     /// The rules' tallies for row `row` of the last batch, in catalog order, groups resolved.
-    public func tallies(_ row: Int) -> UnsafeBufferPointer<Tally> {
-        UnsafeBufferPointer(start: scratch.results + row * ruleCount, count: ruleCount)
-    }
+    public func tallies(_ row: Int) -> [Tally] { (0..<ruleCount).map { results.column($0)[row] } }
 
     /// Splits the rules between batch code and row-by-row code for `plan`, and loads its parameters.
     private mutating func usePlan(_ plan: YearPlan) {
@@ -100,19 +98,19 @@ public struct BatchEvaluator {
             usePlan(p)
         }
         count = n
-        let results = scratch.results, rc = ruleCount
+        let results = scratch.results, rc = ruleCount, w = BatchEvaluator.width
         for r in 0..<n { testScopes(r) }
         if !undecided.isEmpty { undecided.removeAll(keepingCapacity: true) }
         for i in disabled where i < rc {
-            for r in 0..<n { results[r * rc + i] = Tally(status: .notInForce) }
+            for r in 0..<n { results[i * w + r] = Tally(status: .notInForce) }
         }
         if !rowRules.isEmpty {
             for r in 0..<n {
                 state.start(profile(r), regionSlot: regionSlot, industrySlot: industrySlot)
                 rowSteps(&state)
                 for i in rowRules {
-                    results[r * rc + i] = state.tallies[i]
-                    scratch.exactHigh[r * rc + i] = state.exactHigh[i]
+                    results[i * w + r] = state.tallies[i]
+                    scratch.exactHigh[i * w + r] = state.exactHigh[i]
                 }
                 for i in state.undecided { undecided.append((r, i)) }
             }
@@ -129,8 +127,8 @@ public struct BatchEvaluator {
                     let i = undecided[k].rule
                     fallbacks += 1
                     let result = ruleEvaluator.evaluate(i, p, trace: false, using: &ev)
-                    results[r * rc + i] = Tally(result)
-                    scratch.exactHigh[r * rc + i] = result.exactHigh ?? .zero
+                    results[i * w + r] = Tally(result)
+                    scratch.exactHigh[i * w + r] = result.exactHigh ?? .zero
                     k += 1
                 }
             }
@@ -171,9 +169,9 @@ public struct BatchEvaluator {
     private mutating func run(_ i: Int, _ n: Int) {
         guard let rule = program.rules[i] else { return }
         let pr = state.planRules[i]
-        let rc = ruleCount, results = scratch.results, s = scratch
+        let results = scratch.results, s = scratch, w = BatchEvaluator.width
         guard pr.inForce else {
-            for r in 0..<n { results[r * rc + i] = Tally(status: .notInForce) }
+            for r in 0..<n { results[i * w + r] = Tally(status: .notInForce) }
             return
         }
         let m = memory, sel = memory.selection, rows = s.rows
@@ -182,7 +180,7 @@ public struct BatchEvaluator {
         let scopeBase = rule.scope * BatchEvaluator.width
         for r in 0..<n {
             switch s.scopeTests[scopeBase + r] {
-            case 0: results[r * rc + i] = Tally(status: .ineligible)
+            case 0: results[i * w + r] = Tally(status: .ineligible)
             case 1: rows[live] = Int32(r); live += 1
             default: undecided.append((r, i))
             }
@@ -204,7 +202,7 @@ public struct BatchEvaluator {
                 let r = Int(rows[j])
                 if let a = from(r), let b = until(r) {
                     let span = pr.base.intersection(DayRange(Day(raw: a), Day(raw: b)))
-                    if span.isEmpty { results[r * rc + i] = Tally(status: .ineligible); continue }
+                    if span.isEmpty { results[i * w + r] = Tally(status: .ineligible); continue }
                     s.spanStart[r] = span.start.raw; s.spanEnd[r] = span.end.raw
                 } else {
                     s.windowUnknown[r] = 1
@@ -263,10 +261,9 @@ public struct BatchEvaluator {
         for j in 0..<live {
             let r = Int(rows[j])
             if s.dead[r] != 0 { undecided.append((r, i)); continue }
-            guard s.holdsAny[r] != 0 else { results[r * rc + i] = Tally(status: .ineligible); continue }
-            guard let tally = grant(rule, r) else { undecided.append((r, i)); continue }
-            results[r * rc + i] = tally
-            s.exactHigh[r * rc + i] = s.sumHigh[r]
+            guard s.holdsAny[r] != 0 else { results[i * w + r] = Tally(status: .ineligible); continue }
+            if !grant(rule, r, into: results + (i * w + r)) { undecided.append((r, i)); continue }
+            s.exactHigh[i * w + r] = s.sumHigh[r]
         }
     }
 
@@ -319,9 +316,10 @@ public struct BatchEvaluator {
             && BatchScratch.sum(s.sumAmount + r, amountValue, w, first)
     }
 
-    /// Row `r`'s tally where the rule holds: its sums capped and rounded to fen once (as `PointState.grant`); nil
-    /// on overflow.
-    private func grant(_ rule: BatchRule, _ r: Int) -> Tally? {
+    /// Row `r`'s tally where the rule holds, written to `out`: its sums capped and rounded to fen once (as
+    /// `PointState.grant`); false on overflow.
+    @inline(__always)
+    private func grant(_ rule: BatchRule, _ r: Int, into out: UnsafeMutablePointer<Tally>) -> Bool {
         let s = scratch
         var l = s.sumLow[r], h = s.sumHigh[r]
         if let c = s.capValue[r] {
@@ -329,37 +327,41 @@ public struct BatchEvaluator {
             if c < h { h = c }
         }
         s.sumHigh[r] = h
-        if rule.kind == .informational { return Tally(status: .eligible) }
-        guard let lf = l.roundedToFen(), let hf = h.roundedToFen() else { return nil }
-        var af: Int128?
+        if rule.kind == .informational { out.pointee = Tally(status: .eligible); return true }
+        guard let lf = l.roundedToFen(), let hf = h.roundedToFen() else { return false }
+        var t = Tally(status: .eligible, low: lf, high: hf)
         if rule.kind == .liquidity {
-            guard let v = s.sumAmount[r].roundedToFen() else { return nil }
-            af = v
+            guard let v = s.sumAmount[r].roundedToFen() else { return false }
+            t.hasAmount = true; t.amount = v
         }
-        return Tally(status: .eligible, low: lf, high: hf, amount: af)
+        out.pointee = t
+        return true
     }
 
     /// 就高不重复 for row `r`, as `Engine.resolveGroups`: the eligible member with the largest exact high end, ties
     /// to the first.
     private mutating func resolveGroups(_ r: Int) {
         for g in winners.indices { winners[g] = -1 }
-        let base = r * ruleCount, results = scratch.results, exactHigh = scratch.exactHigh
-        for (i, g) in grouped where results[base + i].status == .eligible && results[base + i].hasSaving {
-            if winners[g] >= 0, winnerHigh[g] >= exactHigh[base + i] { continue }
+        let w = BatchEvaluator.width, results = scratch.results, exactHigh = scratch.exactHigh
+        for (i, g) in grouped where results[i * w + r].status == .eligible && results[i * w + r].hasSaving {
+            if winners[g] >= 0, winnerHigh[g] >= exactHigh[i * w + r] { continue }
             winners[g] = i
-            winnerHigh[g] = exactHigh[base + i]
+            winnerHigh[g] = exactHigh[i * w + r]
         }
-        for (i, g) in grouped where results[base + i].status == .eligible {
-            if winners[g] >= 0, winners[g] != i { results[base + i].status = .superseded }
+        for (i, g) in grouped where results[i * w + r].status == .eligible {
+            if winners[g] >= 0, winners[g] != i { results[i * w + r].status = .superseded }
         }
     }
 }
 
-/// The tallies of a batch, by row (valid until the evaluator runs the next batch).
-struct BatchResults {
+/// The tallies of a batch, rule by rule: each rule's tallies for the batch's rows are contiguous (valid until
+/// the evaluator runs the next batch).
+public struct BatchResults {
     let base: UnsafeMutablePointer<Tally>
-    let ruleCount: Int
-    func row(_ r: Int) -> UnsafeBufferPointer<Tally> { UnsafeBufferPointer(start: base + r * ruleCount, count: ruleCount) }
+    public let width: Int
+    public let ruleCount: Int
+    /// Rule `i`'s tallies, by row.
+    public func column(_ i: Int) -> UnsafePointer<Tally> { UnsafePointer(base + i * width) }
 }
 
 /// Per-row state of a batch run, as raw memory: tallies, and for the rule being run each row's span, cut dates,
@@ -367,7 +369,7 @@ struct BatchResults {
 final class BatchScratch: @unchecked Sendable {
     let width: Int
     let cells: Int
-    /// Rows × rules, row-major.
+    /// Rules × rows, rule-major (each rule writes its batch contiguously).
     let results: UnsafeMutablePointer<Tally>
     let exactHigh: UnsafeMutablePointer<Rational>
     /// Scopes × rows: 0 no, 1 yes, 2 unknown.

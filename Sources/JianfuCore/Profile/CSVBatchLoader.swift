@@ -45,7 +45,7 @@ extension CSVProfileMapper {
             switch fastCells[c] {
             case .number(let domain):
                 let fast: Rational? = row.withCell(c) { b in
-                    if let (units, scale) = CSVProfileMapper.plainDecimal(b) { return Rational(units: Int128(units), scale: scale) }
+                    if let (units, scale) = CSVProfileMapper.plainDecimal(b) { return Rational(decimal: units, scale: scale) }
                     guard let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) else { return nil }
                     return Rational(units: d.units, scale: d.scale)
                 }
@@ -99,7 +99,7 @@ extension CSVProfileMapper {
         func value(_ c: Int) -> Result<FieldValue?, Reject> {
             if row.isEmpty(at: c) { return .success(nil) }
             if case .number(let domain) = fastCells[c],
-               let r = row.withCell(c, { b in CSVProfileMapper.plainDecimal(b).flatMap { Rational(units: Int128($0.units), scale: $0.scale) } }),
+               let r = row.withCell(c, { b in CSVProfileMapper.plainDecimal(b).map { Rational(decimal: $0.units, scale: $0.scale) } }),
                domain.accepts(r) {
                 return .success(.number(r))
             }

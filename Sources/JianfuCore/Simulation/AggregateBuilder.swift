@@ -14,60 +14,81 @@ struct AggregateBuilder {
     /// Histogram bins below `flatBins` (amounts under 10^(flatBins/1000 + 2) fen); larger ones in `base`.
     private var histogram: [Int]
     private static let flatBins = 16_000
-    /// This row's sums per category, and the categories it touched.
+    /// Per row of the batch being added: its sums, whether it benefits (1) or has an undetermined rule (2), and
+    /// its sums per category (categories × rows) with whether it has one.
     private var rowLow: [Int128]
     private var rowHigh: [Int128]
-    private var touched: [Int] = []
+    private var rowFlags: [UInt8]
+    private var categoryLow: [Int128]
+    private var categoryHigh: [Int128]
+    private var categorySeen: [UInt8]
+    private let width: Int
 
-    init(ruleCount: Int, keys: Aggregate.Keys) {
+    init(ruleCount: Int, keys: Aggregate.Keys, width: Int) {
         base = Aggregate(ruleCount: ruleCount)
         self.keys = keys
+        self.width = width
         sizeBuckets = Array(repeating: Aggregate.Bucket(), count: Aggregate.sizeBands.count + 1)
         categoryBuckets = Array(repeating: Aggregate.Bucket(), count: keys.categories.count)
         histogram = Array(repeating: 0, count: AggregateBuilder.flatBins)
-        rowLow = Array(repeating: 0, count: keys.categories.count)
+        rowLow = Array(repeating: 0, count: width)
         rowHigh = rowLow
+        rowFlags = Array(repeating: 0, count: width)
+        categoryLow = Array(repeating: 0, count: width * keys.categories.count)
+        categoryHigh = categoryLow
+        categorySeen = Array(repeating: 0, count: width * keys.categories.count)
     }
 
-    /// Adds one evaluated enterprise from its tallies (catalog order, groups resolved), as `Aggregate.add`.
-    mutating func add(_ tallies: UnsafeBufferPointer<Tally>, region: String?, employees: Rational?) {
-        base.evaluated += 1
-        var any = false, undetermined = false
-        var low: Int128 = 0, high: Int128 = 0
-        let categoryIndex = keys.categoryIndex
+    /// Adds rows 0..<n of a batch from its tallies (rule by rule, groups resolved), as `Aggregate` counts them:
+    /// per rule, then per enterprise (total, region, size band, categories it has a saving in, histogram).
+    mutating func add(_ results: BatchResults, rows n: Int, region: (Int) -> String?, employees: (Int) -> Rational?) {
+        let w = width
+        for r in 0..<n { rowLow[r] = 0; rowHigh[r] = 0; rowFlags[r] = 0 }
+        for k in 0..<(keys.categories.count * w) { categorySeen[k] = 0; categoryLow[k] = 0; categoryHigh[k] = 0 }
         let last = keys.categories.count - 1
-        for i in tallies.indices {
-            let t = tallies[i]
-            switch t.status {
-            case .eligible:
-                base.rules[i].eligible += 1
-                if t.hasSaving {
-                    base.rules[i].low += t.low; base.rules[i].high += t.high
-                    low += t.low; high += t.high
-                    if t.high > 0 { any = true }
-                    let c = min(categoryIndex[i], last)
-                    if !touched.contains(c) { touched.append(c); rowLow[c] = 0; rowHigh[c] = 0 }
-                    rowLow[c] += t.low; rowHigh[c] += t.high
+        for i in 0..<min(results.ruleCount, base.rules.count) {
+            let column = results.column(i)
+            let c = min(keys.categoryIndex[i], last) * w
+            var stats = Aggregate.RuleStats()
+            for r in 0..<n {
+                let t = column[r]
+                switch t.status {
+                case .eligible:
+                    stats.eligible += 1
+                    if t.hasSaving {
+                        stats.low += t.low; stats.high += t.high
+                        rowLow[r] += t.low; rowHigh[r] += t.high
+                        if t.high > 0 { rowFlags[r] |= 1 }
+                        categorySeen[c + r] = 1; categoryLow[c + r] += t.low; categoryHigh[c + r] += t.high
+                    }
+                    if t.hasAmount { stats.liquidity += t.amount }
+                case .superseded: stats.superseded += 1
+                case .undetermined: stats.undetermined += 1; rowFlags[r] |= 2
+                case .ineligible: stats.ineligible += 1
+                case .notInForce: stats.notInForce += 1
                 }
-                if t.hasAmount { base.rules[i].liquidity += t.amount; base.liquidity += t.amount }
-            case .superseded: base.rules[i].superseded += 1
-            case .undetermined: base.rules[i].undetermined += 1; undetermined = true
-            case .ineligible: base.rules[i].ineligible += 1
-            case .notInForce: base.rules[i].notInForce += 1
+            }
+            base.rules[i].add(stats)
+            base.liquidity += stats.liquidity
+        }
+        base.evaluated += n
+        for r in 0..<n {
+            if rowFlags[r] & 2 != 0 { base.withUndetermined += 1 }
+            let any = rowFlags[r] & 1 != 0
+            let one = Aggregate.Bucket(enterprises: 1, beneficiaries: any ? 1 : 0, low: rowLow[r], high: rowHigh[r])
+            base.total.add(one)
+            regionBuckets[regionSlot(region(r))].add(one)
+            sizeBuckets[AggregateBuilder.sizeIndex(employees(r))].add(one)
+            if any {
+                let bin = Aggregate.bin(rowHigh[r])
+                if bin < AggregateBuilder.flatBins { histogram[bin] += 1 } else { base.histogram[bin, default: 0] += 1 }
             }
         }
-        if undetermined { base.withUndetermined += 1 }
-        let one = Aggregate.Bucket(enterprises: 1, beneficiaries: any ? 1 : 0, low: low, high: high)
-        base.total.add(one)
-        regionBuckets[regionSlot(region)].add(one)
-        sizeBuckets[AggregateBuilder.sizeIndex(employees)].add(one)
-        for c in touched {
-            categoryBuckets[c].add(Aggregate.Bucket(enterprises: 1, beneficiaries: rowHigh[c] > 0 ? 1 : 0, low: rowLow[c], high: rowHigh[c]))
-        }
-        touched.removeAll(keepingCapacity: true)
-        if any {
-            let bin = Aggregate.bin(high)
-            if bin < AggregateBuilder.flatBins { histogram[bin] += 1 } else { base.histogram[bin, default: 0] += 1 }
+        for c in 0..<keys.categories.count {
+            for r in 0..<n where categorySeen[c * w + r] != 0 {
+                let high = categoryHigh[c * w + r]
+                categoryBuckets[c].add(Aggregate.Bucket(enterprises: 1, beneficiaries: high > 0 ? 1 : 0, low: categoryLow[c * w + r], high: high))
+            }
         }
     }
 

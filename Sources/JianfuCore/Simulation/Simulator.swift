@@ -147,7 +147,7 @@ public final class Simulator {
             for k in 0..<count {
                 // Each slot's own keys: shared arrays would be reference-counted from every worker.
                 let keys = Aggregate.Keys(policy: policy)
-                let builder = AggregateBuilder(ruleCount: policy.rules.count, keys: keys)
+                let builder = AggregateBuilder(ruleCount: policy.rules.count, keys: keys, width: BatchEvaluator.width)
                 (base + k).initialize(to: Slot(keys: keys, aggregates: Array(repeating: builder, count: scenarios)))
             }
         }
@@ -307,11 +307,8 @@ public final class Simulator {
                 guard ok else { continue }
                 let m = memories[s], w = m.width
                 let results = slot.pointee.evaluators[s].results
-                for r in 0..<n {
-                    let region = keys.regionSlot.flatMap { m.text[$0 * w + r] }
-                    let employees = keys.employeesSlot.flatMap { m.numKnown[$0 * w + r] != 0 ? m.num[$0 * w + r] : nil }
-                    slot.pointee.aggregates[s].add(results.row(r), region: region, employees: employees)
-                }
+                slot.pointee.aggregates[s].add(results, rows: n, region: { r in keys.regionSlot.flatMap { m.text[$0 * w + r] } },
+                                               employees: { r in keys.employeesSlot.flatMap { m.numKnown[$0 * w + r] != 0 ? m.num[$0 * w + r] : nil } })
             }
         }
 

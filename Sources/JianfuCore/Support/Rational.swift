@@ -56,6 +56,25 @@ public struct Rational: Sendable, CustomStringConvertible {
         self = self.reduced()
     }
 
+    /// `units / 10^scale` for a plain decimal read from text (0 ≤ scale ≤ 18), reduced as `init(units:scale:)`.
+    init(decimal units: Int64, scale: Int) {
+        var u = units, s = scale
+        while s > 0 && u % 10 == 0 { u /= 10; s -= 1 }
+        guard s > 0 else { self.init(unchecked: Int128(u), 1); return }
+        var d = Rational.powersOfTen[s]
+        // After the 10s, at most one of 2 and 5 still divides both.
+        if u & 1 == 0 {
+            let t = min(u.trailingZeroBitCount, s)
+            u >>= t; d >>= t
+        } else {
+            var fives = s
+            while fives > 0 && u % 5 == 0 { u /= 5; d /= 5; fives -= 1 }
+        }
+        self.init(unchecked: Int128(u), Int128(d))
+    }
+
+    static let powersOfTen: [Int64] = (0...18).map { k in (0..<k).reduce(Int64(1)) { p, _ in p * 10 } }
+
     public var isZero: Bool { num == 0 }
     public var isNegative: Bool { num < 0 }
     public var isInteger: Bool { num % den == 0 }
@@ -183,6 +202,10 @@ public struct Rational: Sendable, CustomStringConvertible {
 
     /// Rounded half up (half away from zero) to hundredths: the value in fen.
     public func roundedToFen() -> Int128? {
+        if Rational.fits64(num) {
+            // |num| < 2^63, so num × 100 fits in 128 bits: no overflow-checked multiply (a library call).
+            return Rational.roundHalfAway(num &* 100, den)
+        }
         let (n, o) = num.multipliedReportingOverflow(by: 100)
         if o { return reduced().roundedToFenReduced() }
         return Rational.roundHalfAway(n, den)
