@@ -56,8 +56,8 @@ public struct BatchEvaluator {
         state = PointState(plan: plan, program: points, ruleCount: ruleCount)
         rowSteps = { _ in }
         let w = BatchEvaluator.width
-        memory = BatchMemory(width: w, fieldCount: engine.policy.schema.fields.count, registers: program.registers, year: plan.range,
-                             usedSlots: program.usedSlots, reads: program.reads, memberKeys: BatchMemory.memberKeys(engine.policy.schema))
+        memory = BatchMemory(width: w, schema: engine.policy.schema, registers: program.registers, year: plan.range,
+                             usedSlots: program.usedSlots, reads: program.reads)
         scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
         winners = Array(repeating: -1, count: points.groupCount)
         let pointRules = points.rules

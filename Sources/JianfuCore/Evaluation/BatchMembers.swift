@@ -103,3 +103,36 @@ extension BatchMemory {
         }
     }
 }
+
+extension BatchMemory {
+    /// Row `i` as a profile, from its registers and pools: every field a rule reads, as it was loaded (fields no
+    /// rule reads are left out). What the interval evaluator needs where it must decide a rule.
+    func profile(row i: Int, origin: String) -> Profile {
+        var p = Profile(fieldCount: fieldCount, origin: origin)
+        for slot in usedSlots where reads[slot] {
+            let at = slot * width + i
+            switch kind[at] {
+            case Slot.number: p.values[slot] = .number(num[at])
+            case Slot.yes: p.values[slot] = .bool(true)
+            case Slot.no: p.values[slot] = .bool(false)
+            case Slot.date: p.values[slot] = .date(Day(raw: day[at]))
+            case Slot.text: p.values[slot] = text[at].map { .string($0) }
+            default: break
+            }
+        }
+        for slot in memberSlots {
+            let v = members[slot]
+            guard v.present[i] != 0 else { continue }
+            let first = Int(v.first[i]), count = Int(v.count[i])
+            func record(_ item: Int) -> FieldValue { .record((0..<v.keyCount).map { v.value(item: item, key: $0) }) }
+            if case .list = fieldKinds[slot] {
+                p.values[slot] = .list((first..<(first + count)).compactMap { k in
+                    itemIsRecord[slot] ? record(k) : v.value(item: k, key: 0)
+                })
+            } else if count > 0 {
+                p.values[slot] = record(first)
+            }
+        }
+        return p
+    }
+}

@@ -32,8 +32,9 @@ final class BatchMemory: @unchecked Sendable {
     let memberSlots: [Int]
     /// The identity selection 0..<width (item rows are always dense).
     let identity: UnsafeMutablePointer<Int32>
-    /// The rows a rule is still deciding.
+    /// The rows a rule is still deciding, and the rows a conjunction still tests (its left side not false).
     let selection: UnsafeMutablePointer<Int32>
+    let narrow: UnsafeMutablePointer<Int32>
     /// Every parameter set of the year's plan, one after another; the rule's set starts at `paramBase`.
     var paramTable: UnsafeMutablePointer<Rational?>
     var paramTableCount = 0
@@ -53,9 +54,17 @@ final class BatchMemory: @unchecked Sendable {
     /// but need not store them).
     let reads: [Bool]
 
-    init(width: Int, fieldCount: Int, registers: Int, year: DayRange, usedSlots: [Int], reads: [Bool], memberKeys: [Int]) {
+    /// Each slot's kind, and whether a list's items are records (to make profiles back from the registers).
+    let fieldKinds: [FieldKind]
+    let itemIsRecord: [Bool]
+
+    init(width: Int, schema: Schema, registers: Int, year: DayRange, usedSlots: [Int], reads: [Bool]) {
+        let fieldCount = schema.fields.count
+        let memberKeys = BatchMemory.memberKeys(schema)
         self.width = width; self.fieldCount = fieldCount; self.registers = registers; self.year = year
         self.usedSlots = usedSlots; self.reads = reads
+        fieldKinds = schema.fields.map(\.kind)
+        itemIsRecord = schema.fields.map { $0.item?.kind == .record }
         memberSlots = memberKeys.indices.filter { memberKeys[$0] > 0 }
         members = .allocate(capacity: fieldCount)
         for slot in 0..<fieldCount {
@@ -77,6 +86,7 @@ final class BatchMemory: @unchecked Sendable {
         identity = .allocate(capacity: width)
         for i in 0..<width { identity[i] = Int32(i) }
         selection = .allocate(capacity: width); selection.initialize(repeating: 0, count: width)
+        narrow = .allocate(capacity: width); narrow.initialize(repeating: 0, count: width)
         paramTable = .allocate(capacity: 1); paramTable.initialize(to: nil)
         paramTableCount = 1
     }
@@ -90,7 +100,7 @@ final class BatchMemory: @unchecked Sendable {
         itemRef.deallocate()
         for slot in 0..<fieldCount { BatchMemory.freeView(members[slot]) }
         members.deallocate()
-        identity.deallocate(); selection.deallocate()
+        identity.deallocate(); selection.deallocate(); narrow.deallocate()
         paramTable.deinitialize(count: paramTableCount); paramTable.deallocate()
     }
 

@@ -56,21 +56,24 @@ final class BatchRule: Sendable {
     }
 
     /// `x and y` in three values, into register 0: `x` is copied there first, as `y` (from register 1 up) may
-    /// overwrite the register `x` was computed in.
+    /// overwrite the register `x` was computed in; `y` runs only where `x` is not false.
     private static func both(_ x: BatchFlag, _ y: BatchFlag, _ c: BatchCompiler) -> BatchFlag {
         if case .value(1) = x { return y }
         let r = c.temp(0)
         return .column(r, { m, s in
             let p = x.prepare(m, s)
-            let out = m.flag + r * m.width
+            let out = m.flag + r * m.width, narrow = m.narrow
+            var k = 0
             for j in 0..<s.count {
                 let i = Int(s.index[j])
-                out[i] = p[i]
+                let v = p[i]
+                out[i] = v
+                if v != 0 { narrow[k] = Int32(i); k += 1 }
             }
-            // Conditions are pure: evaluating y where x is already false changes nothing but the time.
-            let q = y.prepare(m, s)
-            for j in 0..<s.count {
-                let i = Int(s.index[j])
+            guard k > 0 else { return }
+            let q = y.prepare(m, BatchSelection(index: narrow, count: k))
+            for j in 0..<k {
+                let i = Int(narrow[j])
                 out[i] = BatchCompiler.combine(out[i], q[i], 0)
             }
         })

@@ -37,50 +37,54 @@ extension CSVProfileMapper {
     func load(_ row: CSVRow, into memory: BatchMemory, at i: Int) -> Bool {
         guard row.count == columns.count else { return false }
         let gb = row.encoding == .gb18030
-        for c in columns.indices {
+        // The row's bytes and cell spans, read directly: the cells are visited once each, in order.
+        let bytes = row.storage.bytes, spans = row.storage.spans
+        for c in scalarColumns {
             let slot = scalarSlots[c]
-            guard slot >= 0 else { continue }
-            if row.isEmpty(at: c) { memory.set(slot, i, nil); continue }
+            let span = spans[c]
+            if span.start == span.end { memory.set(slot, i, nil); continue }
+            let b = UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start)
             let read = memory.reads[slot]
             switch fastCells[c] {
             case .number(let domain):
-                let fast: Rational? = row.withCell(c) { b in
-                    if let (units, scale) = CSVProfileMapper.plainDecimal(b) { return Rational(decimal: units, scale: scale) }
-                    guard let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) else { return nil }
-                    return Rational(units: d.units, scale: d.scale)
+                var value: Rational?
+                if let (units, scale) = CSVProfileMapper.plainDecimal(b) {
+                    value = Rational(decimal: units, scale: scale)
+                } else if let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) {
+                    value = Rational(units: d.units, scale: d.scale)
                 }
-                guard let r = fast, domain.accepts(r) else { return false }
+                guard let r = value, domain.accepts(r) else { return false }
                 if read { memory.setNumber(slot, i, r) }
                 continue
             case .date:
-                if let d = row.withCell(c, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) {
+                if let d = Day(isoBytes: CSVProfileMapper.trimmed(b)) {
                     if read { memory.setDay(slot, i, d) }
                     continue
                 }
             case .bool:
-                if let b = row.withCell(c, { CSVProfileMapper.plainBool($0) }) {
-                    if read { memory.setFlag(slot, i, b) }
+                if let v = CSVProfileMapper.plainBool(b) {
+                    if read { memory.setFlag(slot, i, v) }
                     continue
                 }
             case .enumeration:
                 let values = enumerations[c]
-                if let k = row.withCell(c, { b in values.firstIndex { $0.bytes.elementsEqual(b) } }) {
+                if let k = values.firstIndex(where: { $0.bytes.elementsEqual(b) }) {
                     if read { memory.setText(slot, i, values[k].text) }
                     continue
                 }
             case .regionCode:
-                if row.withCell(c, { b in b.count == 6 && b.allSatisfy { $0 &- 0x30 < 10 } }) {
-                    if read { memory.setText(slot, i, row.withCell(c) { String(decoding: $0, as: UTF8.self) }) }
+                if b.count == 6 && b.allSatisfy({ $0 &- 0x30 < 10 }) {
+                    if read { memory.setText(slot, i, String(decoding: b, as: UTF8.self)) }
                     continue
                 }
             case .industryCode:
-                if row.withCell(c, { b in b.count <= 5 && b.count > 0 && b[0] >= 0x41 && b[0] <= 0x54 && b.dropFirst().allSatisfy { $0 &- 0x30 < 10 } }) {
-                    if read { memory.setText(slot, i, row.withCell(c) { String(decoding: $0, as: UTF8.self) }) }
+                if b.count <= 5 && b[0] >= 0x41 && b[0] <= 0x54 && b.dropFirst().allSatisfy({ $0 &- 0x30 < 10 }) {
+                    if read { memory.setText(slot, i, String(decoding: b, as: UTF8.self)) }
                     continue
                 }
             case .text:
                 // ASCII is valid text in either encoding; trimming only matters where the value is kept.
-                if !read && row.withCell(c, { b in b.allSatisfy { $0 < 0x80 } }) { continue }
+                if !read && b.allSatisfy({ $0 < 0x80 }) { continue }
             case .other:
                 break
             }

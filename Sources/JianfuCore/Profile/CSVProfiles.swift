@@ -32,6 +32,8 @@ public struct CSVProfileMapper: Sendable {
     let numbers: [NumberDomain?]
     /// Each column's field slot when it is a scalar field, else -1.
     let scalarSlots: [Int]
+    /// The columns of scalar fields, in order.
+    let scalarColumns: [Int]
     let fieldCount: Int
 
     struct NumberDomain: Sendable {
@@ -103,7 +105,9 @@ public struct CSVProfileMapper: Sendable {
         }
         layout = CSVProfileMapper.layout(cols, listFields: listFields, schema: schema)
         fieldCount = schema.fields.count
-        scalarSlots = cols.map { c in if case .scalar(let f) = c { return f } else { return -1 } }
+        let slots = cols.map { c in if case .scalar(let f) = c { return f } else { return -1 } }
+        scalarSlots = slots
+        scalarColumns = slots.indices.filter { slots[$0] >= 0 }
         numbers = specs.map { spec in
             switch spec.kind {
             case .money, .rate, .int: return NumberDomain(kind: spec.kind, signed: spec.signed, min: spec.min ?? 0)

@@ -192,16 +192,14 @@ public final class Simulator {
         return feed.rejects
     }
 
-    /// A CSV batch as the feed reads it: rows, this worker's mapper, the reader's row view and a second view (for
-    /// making profiles on demand).
+    /// A CSV batch as the feed reads it: rows, this worker's mapper and the reader's row view.
     final class CSVPart {
         let rows: CSVRowBatch
         let mapper: CSVProfileMapper
         let view: CSVRowStorage
-        let second: CSVRowStorage
 
-        init(rows: CSVRowBatch, mapper: CSVProfileMapper, view: CSVRowStorage, second: CSVRowStorage) {
-            self.rows = rows; self.mapper = mapper; self.view = view; self.second = second
+        init(rows: CSVRowBatch, mapper: CSVProfileMapper, view: CSVRowStorage) {
+            self.rows = rows; self.mapper = mapper; self.view = view
         }
     }
 
@@ -229,7 +227,7 @@ public final class Simulator {
         init(_ batch: PendingBatch, scenarios: [Scenario], slot: UnsafeMutablePointer<WorkerSlots.Slot>) {
             reader = PendingBatch.Reader(batch, mapper: slot.pointee.mapper)
             if case .csv(let b, let m, let f) = batch, let view = reader.view {
-                csv = CSVPart(rows: b, mapper: slot.pointee.mapper ?? m, view: view, second: b.makeView())
+                csv = CSVPart(rows: b, mapper: slot.pointee.mapper ?? m, view: view)
                 file = f
             } else {
                 csv = nil; file = ""
@@ -312,14 +310,11 @@ public final class Simulator {
             }
         }
 
-        /// Place `r`'s row as a profile (made again from its CSV row when it was loaded straight).
+        /// Place `r`'s row as a profile: the one it was loaded from, or one made back from the registers (every
+        /// field a rule reads, as loaded).
         func profile(_ r: Int) -> Profile {
             if let p = profiles[r] { return p }
-            if let csv, case .success(let p) = csv.mapper.profile(csv.rows.row(sources[r], in: csv.second), file: file) {
-                return p
-            }
-            // Not reached: a row the fast reader accepts is one `profile` accepts.
-            return Profile(fieldCount: slot.pointee.memories.first?.fieldCount ?? 0, origin: file)
+            return memories[0].profile(row: r, origin: file)
         }
     }
 
