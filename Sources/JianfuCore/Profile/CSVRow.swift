@@ -183,13 +183,25 @@ public final class CSVRowBatch: @unchecked Sendable {
     let path: String
     let encoding: CSVEncoding
 
-    init(path: String, encoding: CSVEncoding, capacity: Int) {
+    /// Where a finished batch goes back to, for the reader to fill again (its memory already touched).
+    weak var pool: CSVRowBatchPool?
+
+    init(path: String, encoding: CSVEncoding, capacity: Int, spans spanCapacity: Int = 1024) {
         self.path = path
         self.encoding = encoding
         byteCapacity = max(capacity, 1024)
         bytes = .allocate(capacity: byteCapacity)
-        spanCapacity = 1024
-        spans = .allocate(capacity: spanCapacity)
+        self.spanCapacity = max(spanCapacity, 1024)
+        spans = .allocate(capacity: self.spanCapacity)
+    }
+
+    /// Hands the batch back to its pool; nothing may read its rows afterwards.
+    public func recycle() {
+        guard let pool else { return }
+        byteCount = 0
+        spanTotal = 0
+        rows.removeAll(keepingCapacity: true)
+        pool.put(self)
     }
 
     deinit {
@@ -242,4 +254,13 @@ public final class CSVRowBatch: @unchecked Sendable {
         view.view(bytes: bytes, spans: spans + r.firstSpan, count: r.count, line: r.line)
         return CSVRow(storage: view)
     }
+}
+
+/// Batches a CSV source has handed out and the workers have finished, to be filled again: a population run then
+/// allocates (and the kernel zero-fills) its batch memory once, not per batch.
+final class CSVRowBatchPool: @unchecked Sendable {
+    private let free = Mutex<[CSVRowBatch]>([])
+
+    func take() -> CSVRowBatch? { free.withLock { $0.popLast() } }
+    func put(_ batch: CSVRowBatch) { free.withLock { $0.append(batch) } }
 }

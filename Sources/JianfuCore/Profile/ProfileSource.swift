@@ -101,6 +101,7 @@ public struct CSVProfileSource: ProfileSource {
     let mapper: CSVProfileMapper?
     let file: String
     let size: Int?
+    let pool = CSVRowBatchPool()
 
     public var fractionRead: Double? {
         guard let size, size > 0 else { return nil }
@@ -137,7 +138,14 @@ public struct CSVProfileSource: ProfileSource {
     /// Rows are only copied here; `PendingBatch.Reader` turns them into profiles on the evaluating thread.
     public mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch? {
         guard let mapper else { return nil }
-        let batch = CSVRowBatch(path: reader.path, encoding: reader.detectedEncoding, capacity: limit * 256)
+        let batch: CSVRowBatch
+        if let again = pool.take(), again.encoding == reader.detectedEncoding {
+            batch = again
+        } else {
+            batch = CSVRowBatch(path: reader.path, encoding: reader.detectedEncoding, capacity: limit * 256,
+                                spans: limit * max(1, mapper.columns.count))
+            batch.pool = pool
+        }
         do {
             while batch.count < limit, let row = try reader.next() { batch.append(row) }
         } catch { throw Diagnostics([Diagnostic(file, error.description)]) }

@@ -189,7 +189,10 @@ public final class Simulator {
         var feed = BatchFeed(batch, scenarios: scenarios, slot: slot)
         for k in 0..<batch.count { feed.add(k) }
         feed.flush()
-        return feed.rejects
+        let rejects = feed.rejects
+        feed = BatchFeed(.records([]), scenarios: scenarios, slot: slot)
+        if case .csv(let rows, _, _) = batch { rows.recycle() }
+        return rejects
     }
 
     /// A CSV batch as the feed reads it: rows, this worker's mapper and the reader's row view.
