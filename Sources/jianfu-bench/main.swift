@@ -237,3 +237,25 @@ if !match {
         print("  differs: \(policy.rules[idx].id): engine \(yuan(engineByRule[idx])), hand-written \(yuan(handByRule[k])); first at \(firstProfile[k] ?? "?")")
     }
 }
+if ProcessInfo.processInfo.environment["JIANFU_BENCH_RULES"] != nil {
+    let all = Set(policy.rules.indices)
+    var costs: [(Double, String)] = []
+    func time(_ disabled: Set<Int>) -> Double {
+        var b = BatchEvaluator(engine: engine, year: year, disabled: disabled)!
+        let t = best(of: 3) {
+            profiles.withUnsafeBufferPointer { allp in
+                var start = 0
+                while start < allp.count {
+                    let part = UnsafeBufferPointer(rebasing: allp[start..<min(allp.count, start + BatchEvaluator.width)])
+                    start += part.count
+                    _ = b.evaluate(part, year: year)
+                }
+            }
+        }
+        return t.cpu / Double(profiles.count) * 1e9
+    }
+    let base = time(all)
+    print("no rules: \(Int(base)) ns/profile")
+    for i in policy.rules.indices { costs.append((time(all.subtracting([i])) - base, policy.rules[i].id)) }
+    for (c, id) in costs.sorted(by: { $0.0 > $1.0 }) { print("\(Int(c)) ns  \(id)") }
+}

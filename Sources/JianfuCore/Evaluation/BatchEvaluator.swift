@@ -270,7 +270,7 @@ public struct BatchEvaluator {
     /// One piece of the year for the selected rows: `let`s, conditions, and what the rule gives where they hold.
     private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment) {
         let m = memory, s = scratch, sel = pieceRows.index
-        for store in rule.lets { store(m, pieceRows) }
+        for store in rule.conditionLets { store(m, pieceRows) }
         let holds = rule.conditions.prepare(m, pieceRows)
         var kept = 0
         for j in 0..<pieceRows.count {
@@ -284,6 +284,7 @@ public struct BatchEvaluator {
         }
         guard kept > 0 else { return }
         let rows = BatchSelection(index: sel, count: kept)
+        for store in rule.otherLets { store(m, rows) }
         let low = rule.low?.prepare(m, rows), high = rule.isRange ? rule.high?.prepare(m, rows) : nil
         let amount = rule.amount?.prepare(m, rows), cap = rule.cap?.prepare(m, rows)
         for j in 0..<kept {

@@ -144,6 +144,15 @@ final class BatchMemory: @unchecked Sendable {
     // Typed writers: a slot of the schema holds values of its kind or none, so only the registers of that kind
     // (and `kind`) change; the others keep their "unknown" from the start.
 
+    /// A missing field: every typed register unknown (the text one only for a text field, the others never
+    /// hold text).
+    @inline(__always)
+    func setMissing(_ slot: Int, _ i: Int, text isText: Bool) {
+        let at = slot * width + i
+        kind[at] = Slot.missing; numKnown[at] = 0; flag[at] = 2; dayKnown[at] = 0
+        if isText { text[at] = nil }
+    }
+
     @inline(__always)
     func setNumber(_ slot: Int, _ i: Int, _ r: Rational) {
         let at = slot * width + i

@@ -11,8 +11,10 @@ final class BatchRule: Sendable {
     let window: (from: BatchDay, until: BatchDay)?
     /// Days that cut the rule's span into pieces (each row's own).
     let cuts: [BatchDay]
-    /// Each `let` computed over the selection into its register.
-    let lets: [BatchRun]
+    /// The `let`s the conditions read (directly or through other `let`s), each computed over the selection into
+    /// its register before the conditions; then the others, only where the conditions hold.
+    let conditionLets: [BatchRun]
+    let otherLets: [BatchRun]
     let conditions: BatchFlag
     let low: BatchNum?
     let high: BatchNum?
@@ -33,11 +35,19 @@ final class BatchRule: Sendable {
             var cuts: [BatchDay] = []
             for cut in rule.cuts { cuts.append(try c.day(cut.code, 2)) }
             self.cuts = cuts
-            var lets: [BatchRun] = []
-            for (slot, binding) in rule.lets.enumerated() {
-                lets.append(try BatchRule.store(binding.formula.code, into: c.local(slot), c))
+            // Lets are pure: one the conditions do not read need not be computed where they fail.
+            var needed = Set(rule.conditions.flatMap(\.formula.lets))
+            var todo = Array(needed)
+            while let l = todo.popLast() {
+                guard l < rule.lets.count else { continue }
+                for m in rule.lets[l].formula.lets where !needed.contains(m) { needed.insert(m); todo.append(m) }
             }
-            self.lets = lets
+            var before: [BatchRun] = [], after: [BatchRun] = []
+            for (slot, binding) in rule.lets.enumerated() {
+                let store = try BatchRule.store(binding.formula.code, into: c.local(slot), c)
+                if needed.contains(slot) { before.append(store) } else { after.append(store) }
+            }
+            conditionLets = before; otherLets = after
             var cond = BatchFlag.value(1)
             for condition in rule.conditions {
                 cond = try BatchRule.both(cond, c.flag(condition.formula.code, 1), c)

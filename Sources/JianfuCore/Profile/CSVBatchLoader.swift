@@ -42,7 +42,7 @@ extension CSVProfileMapper {
         for c in scalarColumns {
             let slot = scalarSlots[c]
             let span = spans[c]
-            if span.start == span.end { memory.set(slot, i, nil); continue }
+            if span.start == span.end { memory.setMissing(slot, i, text: emptyIsText[c]); continue }
             let b = UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start)
             let read = memory.reads[slot]
             switch fastCells[c] {

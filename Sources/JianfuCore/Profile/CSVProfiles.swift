@@ -60,6 +60,8 @@ public struct CSVProfileMapper: Sendable {
     /// The cells of list items and records, flat, for the fast reader; and the fields they fill.
     let memberCells: [MemberCell]
     let memberFields: [(field: Int32, isRecord: Bool)]
+    /// Per column: whether its field keeps text (a missing value must then clear the text register).
+    let emptyIsText: [Bool]
     /// Each enumeration column's allowed values, as bytes and as the string stored.
     let enumerations: [[(bytes: [UInt8], text: String)]]
 
@@ -115,6 +117,12 @@ public struct CSVProfileMapper: Sendable {
             }
         }
         fastCells = zip(specs, numbers).map { CSVProfileMapper.fastCell($0, $1) }
+        emptyIsText = specs.map { spec in
+            switch spec.kind {
+            case .string, .enumeration: return true
+            default: return false
+            }
+        }
         var members = Array(repeating: false, count: schema.fields.count)
         for r in layout.records { members[r.field] = true }
         for l in layout.lists { members[l.field] = true }

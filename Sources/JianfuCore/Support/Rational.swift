@@ -61,7 +61,8 @@ public struct Rational: Sendable, CustomStringConvertible {
         var u = units, s = scale
         while s > 0 && u % 10 == 0 { u /= 10; s -= 1 }
         guard s > 0 else { self.init(unchecked: Int128(u), 1); return }
-        var d = Rational.powersOfTen[s]
+        var d: Int64 = 1
+        for _ in 0..<s { d &*= 10 }
         // After the 10s, at most one of 2 and 5 still divides both.
         if u & 1 == 0 {
             let t = min(u.trailingZeroBitCount, s)
@@ -72,8 +73,6 @@ public struct Rational: Sendable, CustomStringConvertible {
         }
         self.init(unchecked: Int128(u), Int128(d))
     }
-
-    static let powersOfTen: [Int64] = (0...18).map { k in (0..<k).reduce(Int64(1)) { p, _ in p * 10 } }
 
     public var isZero: Bool { num == 0 }
     public var isNegative: Bool { num < 0 }
