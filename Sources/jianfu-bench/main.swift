@@ -159,8 +159,10 @@ let engineTime = best(of: 3) {
             guard batch.evaluate(part, year: year) else { continue }
             let results = batch.results
             for i in 0..<results.ruleCount {
-                let column = results.column(i)
-                for r in 0..<batch.count where column[r].status == .eligible { lo += column[r].low; hi += column[r].high }
+                for r in 0..<batch.count {
+                    let t = results.tally(i, r)
+                    if t.status == .eligible { lo += t.low; hi += t.high }
+                }
             }
         }
     }

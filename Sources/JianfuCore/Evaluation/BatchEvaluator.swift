@@ -31,7 +31,7 @@ public struct BatchEvaluator {
     private let grouped: [(rule: Int, group: Int)]
     private var winnerHigh: [Rational]
     /// The tallies of the last batch, rule by rule.
-    public var results: BatchResults { BatchResults(base: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
+    public var results: BatchResults { BatchResults(tallies: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
     /// How many rules run as batch code, and how many row by row, for the current year.
     public var split: (batch: Int, row: Int) { (batchRules.count, rowRules.count) }
     /// Rules run row by row for the current year.
@@ -67,7 +67,7 @@ public struct BatchEvaluator {
     }
 
     /// The rules' tallies for row `row` of the last batch, in catalog order, groups resolved.
-    public func tallies(_ row: Int) -> [Tally] { (0..<ruleCount).map { results.column($0)[row] } }
+    public func tallies(_ row: Int) -> [Tally] { (0..<ruleCount).map { scratch.results.tally($0 * BatchEvaluator.width + row) } }
 
     /// Splits the rules between batch code and row-by-row code for `plan`, and loads its parameters.
     private mutating func usePlan(_ plan: YearPlan) {
@@ -102,14 +102,14 @@ public struct BatchEvaluator {
         for r in 0..<n { testScopes(r) }
         if !undecided.isEmpty { undecided.removeAll(keepingCapacity: true) }
         for i in disabled where i < rc {
-            for r in 0..<n { results[i * w + r] = Tally(status: .notInForce) }
+            for r in 0..<n { results.set(i * w + r, .notInForce) }
         }
         if !rowRules.isEmpty {
             for r in 0..<n {
                 state.start(profile(r), regionSlot: regionSlot, industrySlot: industrySlot)
                 rowSteps(&state)
                 for i in rowRules {
-                    results[i * w + r] = state.tallies[i]
+                    results.set(i * w + r, state.tallies[i])
                     scratch.exactHigh[i * w + r] = state.exactHigh[i]
                 }
                 for i in state.undecided { undecided.append((r, i)) }
@@ -127,7 +127,7 @@ public struct BatchEvaluator {
                     let i = undecided[k].rule
                     fallbacks += 1
                     let result = ruleEvaluator.evaluate(i, p, trace: false, using: &ev)
-                    results[i * w + r] = Tally(result)
+                    results.set(i * w + r, Tally(result))
                     scratch.exactHigh[i * w + r] = result.exactHigh ?? .zero
                     k += 1
                 }
@@ -171,7 +171,7 @@ public struct BatchEvaluator {
         let pr = state.planRules[i]
         let results = scratch.results, s = scratch, w = BatchEvaluator.width
         guard pr.inForce else {
-            for r in 0..<n { results[i * w + r] = Tally(status: .notInForce) }
+            for r in 0..<n { results.set(i * w + r, .notInForce) }
             return
         }
         let m = memory, sel = memory.selection, rows = s.rows
@@ -180,7 +180,7 @@ public struct BatchEvaluator {
         let scopeBase = rule.scope * BatchEvaluator.width
         for r in 0..<n {
             switch s.scopeTests[scopeBase + r] {
-            case 0: results[i * w + r] = Tally(status: .ineligible)
+            case 0: results.set(i * w + r, .ineligible)
             case 1: rows[live] = Int32(r); live += 1
             default: undecided.append((r, i))
             }
@@ -202,7 +202,7 @@ public struct BatchEvaluator {
                 let r = Int(rows[j])
                 if let a = from(r), let b = until(r) {
                     let span = pr.base.intersection(DayRange(Day(raw: a), Day(raw: b)))
-                    if span.isEmpty { results[i * w + r] = Tally(status: .ineligible); continue }
+                    if span.isEmpty { results.set(i * w + r, .ineligible); continue }
                     s.spanStart[r] = span.start.raw; s.spanEnd[r] = span.end.raw
                 } else {
                     s.windowUnknown[r] = 1
@@ -261,8 +261,8 @@ public struct BatchEvaluator {
         for j in 0..<live {
             let r = Int(rows[j])
             if s.dead[r] != 0 { undecided.append((r, i)); continue }
-            guard s.holdsAny[r] != 0 else { results[i * w + r] = Tally(status: .ineligible); continue }
-            if !grant(rule, r, into: results + (i * w + r)) { undecided.append((r, i)); continue }
+            guard s.holdsAny[r] != 0 else { results.set(i * w + r, .ineligible); continue }
+            if !grant(rule, r, into: i * w + r) { undecided.append((r, i)); continue }
             s.exactHigh[i * w + r] = s.sumHigh[r]
         }
     }
@@ -320,7 +320,7 @@ public struct BatchEvaluator {
     /// Row `r`'s tally where the rule holds, written to `out`: its sums capped and rounded to fen once (as
     /// `PointState.grant`); false on overflow.
     @inline(__always)
-    private func grant(_ rule: BatchRule, _ r: Int, into out: UnsafeMutablePointer<Tally>) -> Bool {
+    private func grant(_ rule: BatchRule, _ r: Int, into cell: Int) -> Bool {
         let s = scratch
         var l = s.sumLow[r], h = s.sumHigh[r]
         if let c = s.capValue[r] {
@@ -328,14 +328,14 @@ public struct BatchEvaluator {
             if c < h { h = c }
         }
         s.sumHigh[r] = h
-        if rule.kind == .informational { out.pointee = Tally(status: .eligible); return true }
+        if rule.kind == .informational { s.results.set(cell, .eligible); return true }
         guard let lf = l.roundedToFen(), let hf = h.roundedToFen() else { return false }
-        var t = Tally(status: .eligible, low: lf, high: hf)
+        var amount: Int128?
         if rule.kind == .liquidity {
             guard let v = s.sumAmount[r].roundedToFen() else { return false }
-            t.hasAmount = true; t.amount = v
+            amount = v
         }
-        out.pointee = t
+        s.results.grant(cell, low: lf, high: hf, amount: amount)
         return true
     }
 
@@ -344,25 +344,83 @@ public struct BatchEvaluator {
     private mutating func resolveGroups(_ r: Int) {
         for g in winners.indices { winners[g] = -1 }
         let w = BatchEvaluator.width, results = scratch.results, exactHigh = scratch.exactHigh
-        for (i, g) in grouped where results[i * w + r].status == .eligible && results[i * w + r].hasSaving {
+        for (i, g) in grouped where results.code[i * w + r] & BatchTallies.statusMask == 0 && results.code[i * w + r] & BatchTallies.hasSaving != 0 {
             if winners[g] >= 0, winnerHigh[g] >= exactHigh[i * w + r] { continue }
             winners[g] = i
             winnerHigh[g] = exactHigh[i * w + r]
         }
-        for (i, g) in grouped where results[i * w + r].status == .eligible {
-            if winners[g] >= 0, winners[g] != i { results[i * w + r].status = .superseded }
+        for (i, g) in grouped where results.code[i * w + r] & BatchTallies.statusMask == 0 {
+            if winners[g] >= 0, winners[g] != i { results.supersede(i * w + r) }
         }
+    }
+}
+
+/// Tallies of a batch, compact: per rule and row a status code (and whether a saving and an amount are held),
+/// with the amounts beside it, written only for eligible rules. Most tallies are a single byte.
+struct BatchTallies {
+    /// Status (its index in `RuleStatus.allCases`) in the low bits, then the two flags.
+    let code: UnsafeMutablePointer<UInt8>
+    let low: UnsafeMutablePointer<Int128>
+    let high: UnsafeMutablePointer<Int128>
+    let amount: UnsafeMutablePointer<Int128>
+    static let statusMask: UInt8 = 7, hasSaving: UInt8 = 8, hasAmount: UInt8 = 16
+    static let statuses = RuleStatus.allCases
+
+    init(cells: Int) {
+        code = .allocate(capacity: cells); code.initialize(repeating: 4, count: cells)
+        low = .allocate(capacity: cells); low.initialize(repeating: 0, count: cells)
+        high = .allocate(capacity: cells); high.initialize(repeating: 0, count: cells)
+        amount = .allocate(capacity: cells); amount.initialize(repeating: 0, count: cells)
+    }
+
+    func free() { code.deallocate(); low.deallocate(); high.deallocate(); amount.deallocate() }
+
+    @inline(__always)
+    static func code(_ s: RuleStatus) -> UInt8 {
+        switch s {
+        case .eligible: return 0
+        case .superseded: return 1
+        case .undetermined: return 2
+        case .ineligible: return 3
+        case .notInForce: return 4
+        }
+    }
+
+    @inline(__always)
+    func set(_ cell: Int, _ status: RuleStatus) { code[cell] = BatchTallies.code(status) }
+
+    func set(_ cell: Int, _ t: Tally) {
+        var c = BatchTallies.code(t.status)
+        if t.hasSaving { c |= BatchTallies.hasSaving; low[cell] = t.low; high[cell] = t.high }
+        if t.hasAmount { c |= BatchTallies.hasAmount; amount[cell] = t.amount }
+        code[cell] = c
+    }
+
+    @inline(__always)
+    func grant(_ cell: Int, low l: Int128, high h: Int128, amount a: Int128?) {
+        low[cell] = l; high[cell] = h
+        if let a { amount[cell] = a; code[cell] = BatchTallies.hasSaving | BatchTallies.hasAmount } else { code[cell] = BatchTallies.hasSaving }
+    }
+
+    @inline(__always)
+    func supersede(_ cell: Int) { code[cell] = (code[cell] & ~BatchTallies.statusMask) | 1 }
+
+    func tally(_ cell: Int) -> Tally {
+        let c = code[cell]
+        return Tally(status: BatchTallies.statuses[Int(c & BatchTallies.statusMask)],
+                     low: c & BatchTallies.hasSaving != 0 ? low[cell] : nil, high: c & BatchTallies.hasSaving != 0 ? high[cell] : nil,
+                     amount: c & BatchTallies.hasAmount != 0 ? amount[cell] : nil)
     }
 }
 
 /// The tallies of a batch, rule by rule: each rule's tallies for the batch's rows are contiguous (valid until
 /// the evaluator runs the next batch).
 public struct BatchResults {
-    let base: UnsafeMutablePointer<Tally>
+    let tallies: BatchTallies
     public let width: Int
     public let ruleCount: Int
-    /// Rule `i`'s tallies, by row.
-    public func column(_ i: Int) -> UnsafePointer<Tally> { UnsafePointer(base + i * width) }
+    /// Rule `i`'s tally for row `r`.
+    public func tally(_ i: Int, _ r: Int) -> Tally { tallies.tally(i * width + r) }
 }
 
 /// Per-row state of a batch run, as raw memory: tallies, and for the rule being run each row's span, cut dates,
@@ -371,7 +429,7 @@ final class BatchScratch: @unchecked Sendable {
     let width: Int
     let cells: Int
     /// Rules × rows, rule-major (each rule writes its batch contiguously).
-    let results: UnsafeMutablePointer<Tally>
+    let results: BatchTallies
     let exactHigh: UnsafeMutablePointer<Rational>
     /// Scopes × rows: 0 no, 1 yes, 2 unknown.
     let scopeTests: UnsafeMutablePointer<UInt8>
@@ -398,7 +456,7 @@ final class BatchScratch: @unchecked Sendable {
     init(width: Int, rules: Int, scopes: Int, cuts maxCuts: Int) {
         self.width = width
         cells = width * rules
-        results = .allocate(capacity: cells); results.initialize(repeating: Tally(status: .notInForce), count: cells)
+        results = BatchTallies(cells: cells)
         exactHigh = .allocate(capacity: cells); exactHigh.initialize(repeating: .zero, count: cells)
         scopeCells = width * max(1, scopes)
         scopeTests = .allocate(capacity: scopeCells); scopeTests.initialize(repeating: 0, count: scopeCells)
@@ -419,7 +477,7 @@ final class BatchScratch: @unchecked Sendable {
     }
 
     deinit {
-        results.deallocate(); exactHigh.deallocate(); scopeTests.deallocate()
+        results.free(); exactHigh.deallocate(); scopeTests.deallocate()
         for p in [rows, spanStart, spanEnd, cutCount, cuts, usedSegment] { p.deallocate() }
         for p in [sumLow, sumHigh, sumAmount] { p.deallocate() }
         capValue.deallocate()

@@ -46,26 +46,28 @@ struct AggregateBuilder {
         for r in 0..<n { rowLow[r] = 0; rowHigh[r] = 0; rowFlags[r] = 0 }
         for k in 0..<(keys.categories.count * w) { categorySeen[k] = 0; categoryLow[k] = 0; categoryHigh[k] = 0 }
         let last = keys.categories.count - 1
+        let t = results.tallies
         for i in 0..<min(results.ruleCount, base.rules.count) {
-            let column = results.column(i)
+            let at = i * results.width
             let c = min(keys.categoryIndex[i], last) * w
             var stats = Aggregate.RuleStats()
             for r in 0..<n {
-                let t = column[r]
-                switch t.status {
-                case .eligible:
+                let code = t.code[at + r]
+                switch code & BatchTallies.statusMask {
+                case 0:
                     stats.eligible += 1
-                    if t.hasSaving {
-                        stats.low += t.low; stats.high += t.high
-                        rowLow[r] += t.low; rowHigh[r] += t.high
-                        if t.high > 0 { rowFlags[r] |= 1 }
-                        categorySeen[c + r] = 1; categoryLow[c + r] += t.low; categoryHigh[c + r] += t.high
+                    if code & BatchTallies.hasSaving != 0 {
+                        let l = t.low[at + r], h = t.high[at + r]
+                        stats.low += l; stats.high += h
+                        rowLow[r] += l; rowHigh[r] += h
+                        if h > 0 { rowFlags[r] |= 1 }
+                        categorySeen[c + r] = 1; categoryLow[c + r] += l; categoryHigh[c + r] += h
                     }
-                    if t.hasAmount { stats.liquidity += t.amount }
-                case .superseded: stats.superseded += 1
-                case .undetermined: stats.undetermined += 1; rowFlags[r] |= 2
-                case .ineligible: stats.ineligible += 1
-                case .notInForce: stats.notInForce += 1
+                    if code & BatchTallies.hasAmount != 0 { stats.liquidity += t.amount[at + r] }
+                case 1: stats.superseded += 1
+                case 2: stats.undetermined += 1; rowFlags[r] |= 2
+                case 3: stats.ineligible += 1
+                default: stats.notInForce += 1
                 }
             }
             base.rules[i].add(stats)

@@ -76,7 +76,7 @@ public struct Rational: Sendable, CustomStringConvertible {
 
     public var isZero: Bool { num == 0 }
     public var isNegative: Bool { num < 0 }
-    public var isInteger: Bool { num % den == 0 }
+    public var isInteger: Bool { den == 1 || num % den == 0 }
     public var signum: Int { num == 0 ? 0 : (num < 0 ? -1 : 1) }
 
     /// The same value with numerator and denominator coprime.
@@ -235,6 +235,13 @@ public struct Rational: Sendable, CustomStringConvertible {
 
     /// Floor to an integer.
     public func floor() -> Int128 {
+        if den == 1 { return num }
+        if Rational.fits64(num) && Rational.fits64(den) {
+            // 64-bit division is a machine instruction; 128-bit division is a library call.
+            let n = Int64(num), d = Int64(den)
+            let q = n / d
+            return Int128(n % d != 0 && n < 0 ? q - 1 : q)
+        }
         let q = num / den
         return (num % den != 0 && num < 0) ? q - 1 : q
     }
