@@ -363,7 +363,10 @@ struct BatchTallies {
     let low: UnsafeMutablePointer<Int128>
     let high: UnsafeMutablePointer<Int128>
     let amount: UnsafeMutablePointer<Int128>
-    static let statusMask: UInt8 = 7, hasSaving: UInt8 = 8, hasAmount: UInt8 = 16
+    // Computed, so they fold to constants (a stored static is a lazily initialised global, checked per use).
+    @inline(__always) static var statusMask: UInt8 { 7 }
+    @inline(__always) static var hasSaving: UInt8 { 8 }
+    @inline(__always) static var hasAmount: UInt8 { 16 }
     static let statuses = RuleStatus.allCases
 
     init(cells: Int) {

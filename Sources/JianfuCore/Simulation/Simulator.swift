@@ -223,8 +223,11 @@ public final class Simulator {
         var filled = 0
         var sources: [Int]
         var profiles: [Profile?]
-        /// The year of the rows in the registers, per scenario.
+        /// The year of the rows in the registers, per scenario; the current row's; the last year found in the
+        /// calendar.
         var years: [Int]
+        var rowYears: [Int]
+        var checkedYear = Int.min
         var rejects: [(line: Int, reason: String)] = []
 
         init(_ batch: PendingBatch, scenarios: [Scenario], slot: UnsafeMutablePointer<WorkerSlots.Slot>) {
@@ -241,15 +244,16 @@ public final class Simulator {
             overrides = scenarios.map(\.year)
             sources = Array(repeating: 0, count: BatchEvaluator.width)
             profiles = Array(repeating: nil, count: BatchEvaluator.width)
-            years = Array(repeating: 0, count: scenarios.count)
+            years = Array(repeating: Int.min, count: scenarios.count)
+            rowYears = years
         }
 
         /// Writes batch row `k` into every evaluator's registers at the next place, or rejects it.
         mutating func add(_ k: Int) {
             guard let line = load(k, at: filled) else { return }
             // The evaluated year: --year, else the row's own.
-            var rowYears = years
-            for s in rowYears.indices {
+            var changed = false
+            for s in 0..<rowYears.count {
                 var y = overrides[s]
                 if y == nil, let ys = yearSlot {
                     let m = memories[s]
@@ -260,18 +264,24 @@ public final class Simulator {
                     rejects.append((line, "no year: the row has no \"year\" and no --year was given"))
                     return
                 }
-                guard DayRange.year(year) != nil else {
-                    rejects.append((line, "year \(year) is outside the calendar (1–9998)"))
-                    return
+                if year != checkedYear {
+                    guard DayRange.year(year) != nil else {
+                        rejects.append((line, "year \(year) is outside the calendar (1–9998)"))
+                        return
+                    }
+                    checkedYear = year
                 }
                 rowYears[s] = year
+                if year != years[s] { changed = true }
             }
-            if filled > 0 && rowYears != years {
-                // A new year: evaluate the rows so far, then this row again in the first place.
-                flush()
-                _ = load(k, at: 0)
+            if changed {
+                if filled > 0 {
+                    // A new year: evaluate the rows so far, then this row again in the first place.
+                    flush()
+                    _ = load(k, at: 0)
+                }
+                for s in 0..<rowYears.count { years[s] = rowYears[s] }
             }
-            years = rowYears
             filled += 1
             if filled == BatchEvaluator.width { flush() }
         }

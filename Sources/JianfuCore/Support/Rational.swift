@@ -7,8 +7,9 @@ public struct Rational: Sendable, CustomStringConvertible {
     /// Always positive.
     public private(set) var den: Int128
 
-    public static let zero = Rational(0)
-    public static let one = Rational(1)
+    // Computed, so they fold to constants (a stored static is a lazily initialised global, checked per use).
+    public static var zero: Rational { Rational(unchecked: 0, 1) }
+    public static var one: Rational { Rational(unchecked: 1, 1) }
 
     /// An integer value.
     public init(_ value: Int) { num = Int128(value); den = 1 }
