@@ -169,6 +169,7 @@ public struct BatchEvaluator {
     private mutating func run(_ i: Int, _ n: Int) {
         guard let rule = program.rules[i] else { return }
         let pr = state.planRules[i]
+        let grouped = points.rules[i].group >= 0
         let results = scratch.results, s = scratch, w = BatchEvaluator.width
         guard pr.inForce else {
             for r in 0..<n { results.set(i * w + r, .notInForce) }
@@ -237,7 +238,8 @@ public struct BatchEvaluator {
         }
         for j in 0..<live {
             let r = Int(rows[j])
-            s.holdsAny[r] = 0; s.capDone[r] = rule.hasCap ? 0 : 1; s.capValue[r] = nil; s.dead[r] = 0; s.usedSegment[r] = 0
+            s.holdsAny[r] = 0; s.capDone[r] = rule.hasCap ? 0 : 1; s.dead[r] = 0; s.usedSegment[r] = 0
+            if rule.hasCap { s.capValue[r] = nil }
         }
         for k in pr.firstSegment..<(pr.firstSegment + pr.segmentCount) {
             let segment = state.segments[k]
@@ -263,7 +265,8 @@ public struct BatchEvaluator {
             if s.dead[r] != 0 { undecided.append((r, i)); continue }
             guard s.holdsAny[r] != 0 else { results.set(i * w + r, .ineligible); continue }
             if !grant(rule, r, into: i * w + r) { undecided.append((r, i)); continue }
-            s.exactHigh[i * w + r] = s.sumHigh[r]
+            // Only 就高不重复 reads the exact high end.
+            if grouped { s.exactHigh[i * w + r] = s.sumHigh[r] }
         }
     }
 
@@ -323,7 +326,7 @@ public struct BatchEvaluator {
     private func grant(_ rule: BatchRule, _ r: Int, into cell: Int) -> Bool {
         let s = scratch
         var l = s.sumLow[r], h = s.sumHigh[r]
-        if let c = s.capValue[r] {
+        if rule.hasCap, let c = s.capValue[r] {
             if c < l { l = c }
             if c < h { h = c }
         }
