@@ -175,6 +175,10 @@ print("engine alone: \(grouped(Int(engineRate))) full-catalog evaluations/s per 
       + "in \(fixed(engineTime.cpu, 3)) s of thread CPU (\(fixed(engineTime.wall, 3)) s wall), best of 3; "
       + "\(fixed(fallbackShare * 100, 2))% of rule evaluations needed the interval evaluator")
 
+if ProcessInfo.processInfo.environment["JIANFU_BENCH_FALLBACKS"] != nil {
+    for (i, n) in batch.fallbacksByRule.enumerated() where n > 0 { print("  fallbacks: \(policy.rules[i].id): \(n / 3)") }
+}
+
 // The point path alone (one profile at a time), for comparison.
 guard var population = PopulationEvaluator(engine: engine, year: year) else { failRemovingCSV("no plan for \(year)") }
 var pointTotal: (low: Int128, high: Int128) = (0, 0)

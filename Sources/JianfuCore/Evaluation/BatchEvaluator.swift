@@ -38,8 +38,9 @@ public struct BatchEvaluator {
     public var rowRuleIDs: [String] { rowRules.map { engine.policy.rules[$0].id } }
     /// Rows of the last batch.
     public private(set) var count = 0
-    /// Rules the interval evaluator had to decide, over all batches so far.
+    /// Rules the interval evaluator had to decide, over all batches so far, in all and per rule.
     public private(set) var fallbacks = 0
+    public private(set) var fallbacksByRule: [Int]
 
     /// nil when `year` has no plan (outside the calendar's range).
     public init?(engine: Engine, year: Int, disabled: Set<Int> = []) {
@@ -51,6 +52,7 @@ public struct BatchEvaluator {
         regionSlot = engine.policy.regionSlot
         industrySlot = engine.policy.industrySlot
         ruleCount = engine.policy.rules.count
+        fallbacksByRule = Array(repeating: 0, count: ruleCount)
         self.plan = plan
         ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
         state = PointState(plan: plan, program: points, ruleCount: ruleCount)
@@ -126,6 +128,7 @@ public struct BatchEvaluator {
                 while k < undecided.count && undecided[k].row == r {
                     let i = undecided[k].rule
                     fallbacks += 1
+                    fallbacksByRule[i] += 1
                     let result = ruleEvaluator.evaluate(i, p, trace: false, using: &ev)
                     results.set(i * w + r, Tally(result))
                     scratch.exactHigh[i * w + r] = result.exactHigh ?? .zero

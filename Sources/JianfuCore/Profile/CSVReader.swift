@@ -137,6 +137,10 @@ public final class CSVReader {
             start = 0
         }
         if end == storage.capacity {
+            // Cell spans hold 32-bit offsets into the buffer.
+            guard storage.capacity <= 1 << 30 else {
+                throw CSVError.readFailed(path: path, reason: "a record is longer than 1 GiB")
+            }
             storage.grow(to: storage.capacity * 2)
         }
         let n = try source.read(into: storage.bytes + end, count: min(chunkSize, storage.capacity - end))

@@ -82,9 +82,21 @@ public struct CSVRow {
 
 /// Byte range of one cell in the buffer; `escaped` marks quoted cells still holding `""` pairs.
 struct CellSpan {
-    var start: Int
-    var end: Int
+    // 32-bit offsets: a span is written by the parser, copied into a batch and read by a worker, per cell.
+    private var from: Int32
+    private var to: Int32
     var escaped: Bool
+
+    @inline(__always)
+    init(start: Int, end: Int, escaped: Bool) {
+        from = Int32(truncatingIfNeeded: start); to = Int32(truncatingIfNeeded: end); self.escaped = escaped
+    }
+
+    var start: Int { Int(from) }
+    var end: Int {
+        get { Int(to) }
+        set { to = Int32(truncatingIfNeeded: newValue) }
+    }
 }
 
 /// Buffer and cell spans shared by a reader and the rows it returns; manual memory keeps the hot loop free of
@@ -210,6 +222,8 @@ public final class CSVRowBatch: @unchecked Sendable {
     }
 
     public var count: Int { rows.count }
+    /// Bytes held.
+    var byteSize: Int { byteCount }
 
     /// Copies `row` (which the reader will overwrite) into the batch.
     func append(_ row: CSVRow) {

@@ -147,7 +147,8 @@ public struct CSVProfileSource: ProfileSource {
             batch.pool = pool
         }
         do {
-            while batch.count < limit, let row = try reader.next() { batch.append(row) }
+            // A batch stays well under 2 GiB of bytes, so its spans' 32-bit offsets hold.
+            while batch.count < limit, batch.byteSize < 1 << 30, let row = try reader.next() { batch.append(row) }
         } catch { throw Diagnostics([Diagnostic(file, error.description)]) }
         return batch.count == 0 ? nil : .csv(batch, mapper, file: file)
     }

@@ -60,6 +60,12 @@ public struct Aggregate: Sendable, Equatable {
     /// Histogram bin of an amount in fen: three significant digits, so the median is known to within 1%.
     static func bin(_ fen: Int128) -> Int {
         if fen <= 0 { return 0 }
+        if fen <= Int128(Int64.max) {
+            // 64-bit division is a machine instruction; 128-bit division is a library call.
+            var v = Int64(fen), e = 0
+            while v >= 1000 { v /= 10; e += 1 }
+            return e * 1000 + Int(v)
+        }
         var v = fen, e = 0
         while v >= 1000 { v /= 10; e += 1 }
         return e * 1000 + Int(v)
