@@ -56,37 +56,14 @@ extension CSVProfileMapper {
                 guard let r = value, domain.accepts(r) else { return false }
                 if read { memory.setNumber(slot, i, r) }
                 continue
-            case .date:
-                if let d = Day(isoBytes: CSVProfileMapper.trimmed(b)) {
-                    if read { memory.setDay(slot, i, d) }
-                    continue
-                }
-            case .bool:
-                if let v = CSVProfileMapper.plainBool(b) {
-                    if read { memory.setFlag(slot, i, v) }
-                    continue
-                }
-            case .enumeration:
-                let values = enumerations[c]
-                if let k = values.firstIndex(where: { $0.bytes.elementsEqual(b) }) {
-                    if read { memory.setText(slot, i, values[k].text) }
-                    continue
-                }
-            case .regionCode:
-                if b.count == 6 && b.allSatisfy({ $0 &- 0x30 < 10 }) {
-                    if read { memory.setText(slot, i, String(decoding: b, as: UTF8.self)) }
-                    continue
-                }
-            case .industryCode:
-                if b.count <= 5 && b[0] >= 0x41 && b[0] <= 0x54 && b.dropFirst().allSatisfy({ $0 &- 0x30 < 10 }) {
-                    if read { memory.setText(slot, i, String(decoding: b, as: UTF8.self)) }
-                    continue
-                }
             case .text:
                 // ASCII is valid text in either encoding; trimming only matters where the value is kept.
                 if !read && b.allSatisfy({ $0 < 0x80 }) { continue }
-            case .other:
-                break
+            default:
+                if let v = fastValue(b, column: c) {
+                    if read { memory.set(slot, i, v) }
+                    continue
+                }
             }
             guard case .success(let v) = cell(row, c, gb: gb) else { return false }
             memory.set(slot, i, v)
@@ -99,13 +76,13 @@ extension CSVProfileMapper {
 
     /// Record and list fields, assembled as `profile` assembles them.
     private func loadMembers(_ row: CSVRow, into memory: BatchMemory, at i: Int, gb: Bool) -> Bool {
+        let bytes = row.storage.bytes, spans = row.storage.spans
         /// A cell's value: nil for an empty cell, `.failure` for a rejected one.
         func value(_ c: Int) -> Result<FieldValue?, Reject> {
-            if row.isEmpty(at: c) { return .success(nil) }
-            if case .number(let domain) = fastCells[c],
-               let r = row.withCell(c, { b in CSVProfileMapper.plainDecimal(b).map { Rational(decimal: $0.units, scale: $0.scale) } }),
-               domain.accepts(r) {
-                return .success(.number(r))
+            let span = spans[c]
+            if span.start == span.end { return .success(nil) }
+            if let v = fastValue(UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start), column: c) {
+                return .success(v)
             }
             switch cell(row, c, gb: gb) {
             case .success(let v): return .success(v)
@@ -130,6 +107,32 @@ extension CSVProfileMapper {
     }
 
     struct Reject: Error {}
+
+    /// A non-empty cell's value in its common spellings, straight from the bytes (as `cell` reads them); nil for
+    /// any other spelling, which `cell` then reads or rejects.
+    @inline(__always)
+    func fastValue(_ b: UnsafeBufferPointer<UInt8>, column c: Int) -> FieldValue? {
+        switch fastCells[c] {
+        case .number(let domain):
+            guard let (units, scale) = CSVProfileMapper.plainDecimal(b) else { return nil }
+            let r = Rational(decimal: units, scale: scale)
+            return domain.accepts(r) ? .number(r) : nil
+        case .date:
+            return Day(isoBytes: CSVProfileMapper.trimmed(b)).map { .date($0) }
+        case .bool:
+            return CSVProfileMapper.plainBool(b).map { .bool($0) }
+        case .enumeration:
+            let values = enumerations[c]
+            return values.firstIndex(where: { $0.bytes.elementsEqual(b) }).map { .string(values[$0].text) }
+        case .regionCode:
+            return b.count == 6 && b.allSatisfy({ $0 &- 0x30 < 10 }) ? .string(String(decoding: b, as: UTF8.self)) : nil
+        case .industryCode:
+            guard b.count <= 5 && b[0] >= 0x41 && b[0] <= 0x54 && b.dropFirst().allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
+            return .string(String(decoding: b, as: UTF8.self))
+        case .text, .other:
+            return nil
+        }
+    }
 
     /// A cell of a list item or record, for the fast reader: its column, field, item group (one per record and
     /// per numbered item) and key.
