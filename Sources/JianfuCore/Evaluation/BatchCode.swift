@@ -5,6 +5,15 @@ enum BatchNum: Sendable {
     case scalar(@Sendable (BatchMemory) -> Rational?)
     case column(Int, BatchRun?)
 
+    /// The value when it is the same for every row of a batch (a constant or a parameter expression).
+    var perBatch: (@Sendable (BatchMemory) -> Rational?)? {
+        switch self {
+        case .value(let v): return { _ in v }
+        case .scalar(let f): return f
+        case .column: return nil
+        }
+    }
+
     /// Computes the operand over `s` and returns a reader for it.
     @inline(__always)
     func prepare(_ m: BatchMemory, _ s: BatchSelection) -> NumReader {
@@ -280,6 +289,13 @@ struct BatchCompiler {
     /// is nil only on overflow, as `negated()` is.
     func binary<Op: BatchNumOperation>(_ op: Op.Type, _ x: BatchNum, _ y: BatchNum, _ d: Int, zeroMinus: Bool = false) -> BatchNum {
         if case .value(let p) = x, case .value(let q) = y { return .value(zeroMinus ? q?.negated() : Op.apply(p, q)) }
+        if let p = x.perBatch, let q = y.perBatch {
+            // Parameters and constants only (`rate_before - rate_after`): once per batch, not per row.
+            return .scalar({ m in
+                let b = q(m)
+                return zeroMinus ? b?.negated() : Op.apply(p(m), b)
+            })
+        }
         let r = temp(d)
         if zeroMinus {
             return .column(r, { m, s in

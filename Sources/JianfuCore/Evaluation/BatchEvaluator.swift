@@ -335,7 +335,9 @@ public struct BatchEvaluator {
         }
         s.sumHigh[r] = h
         if rule.kind == .informational { s.results.set(cell, .eligible); return true }
-        guard let lf = l.roundedToFen(), let hf = h.roundedToFen() else { return false }
+        // Without a range the high end is the low end, summed the same way: rounded once.
+        let sameEnds = !rule.isRange && rule.high != nil
+        guard let lf = l.roundedToFen(), let hf = sameEnds ? lf : h.roundedToFen() else { return false }
         var amount: Int128?
         if rule.kind == .liquidity {
             guard let v = s.sumAmount[r].roundedToFen() else { return false }
