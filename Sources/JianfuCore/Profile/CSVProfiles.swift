@@ -36,18 +36,32 @@ public struct CSVProfileMapper: Sendable {
     let scalarColumns: [Int]
     let fieldCount: Int
 
+    /// A number column's domain as plain values: no `FieldSpec` (reference counted) and no `FieldKind` (whose
+    /// enumeration case holds an array) per cell.
     struct NumberDomain: Sendable {
-        var kind: FieldKind
+        enum Kind: UInt8, Sendable { case money, rate, int }
+        var kind: Kind
         var signed: Bool
         var min: Int
 
+        init?(_ spec: FieldSpec) {
+            switch spec.kind {
+            case .money: kind = .money
+            case .rate: kind = .rate
+            case .int: kind = .int
+            default: return nil
+            }
+            signed = spec.signed
+            min = spec.min ?? 0
+        }
+
         /// The checks of `FieldDomain.checkNumber`, which renders the message when one fails.
+        @inline(__always)
         func accepts(_ r: Rational) -> Bool {
             switch kind {
             case .money: if !signed && r.isNegative { return false }
             case .rate: if r.isNegative || r > .one { return false }
             case .int: if !r.isInteger || r < Rational(min) || r > Rational(1_000_000_000_000) { return false }
-            default: return false
             }
             return !r.magnitudeExceeds(1_000_000_000_000_000)
         }
@@ -110,12 +124,7 @@ public struct CSVProfileMapper: Sendable {
         let slots = cols.map { c in if case .scalar(let f) = c { return f } else { return -1 } }
         scalarSlots = slots
         scalarColumns = slots.indices.filter { slots[$0] >= 0 }
-        numbers = specs.map { spec in
-            switch spec.kind {
-            case .money, .rate, .int: return NumberDomain(kind: spec.kind, signed: spec.signed, min: spec.min ?? 0)
-            default: return nil
-            }
-        }
+        numbers = specs.map { NumberDomain($0) }
         fastCells = zip(specs, numbers).map { CSVProfileMapper.fastCell($0, $1) }
         emptyIsText = specs.map { spec in
             switch spec.kind {
