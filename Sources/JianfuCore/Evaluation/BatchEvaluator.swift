@@ -6,7 +6,7 @@
 /// interval evaluator. So every tally equals what `check` gives, to the fen.
 public struct BatchEvaluator {
     /// Rows per batch: the registers of a batch stay in the core's cache.
-    public static let width = 128
+    public static let width = 512
 
     public let engine: Engine
     private let points: PointProgram
@@ -179,13 +179,20 @@ public struct BatchEvaluator {
             return
         }
         let m = memory, sel = memory.selection, rows = s.rows
-        // In scope.
+        // In scope; each live row starts with the rule's whole base as its span and piece, and nothing summed.
         var live = 0
         let scopeBase = rule.scope * BatchEvaluator.width
+        let base = (start: pr.base.start.raw, end: pr.base.end.raw), capDone: UInt8 = rule.hasCap ? 0 : 1
         for r in 0..<n {
             switch s.scopeTests[scopeBase + r] {
             case 0: results.set(i * w + r, .ineligible)
-            case 1: rows[live] = Int32(r); live += 1
+            case 1:
+                rows[live] = Int32(r); live += 1
+                m.pieceStart[r] = base.start; m.pieceEnd[r] = base.end
+                s.spanStart[r] = base.start; s.spanEnd[r] = base.end
+                s.windowUnknown[r] = 0; s.cutCount[r] = 0
+                s.holdsAny[r] = 0; s.capDone[r] = capDone; s.dead[r] = 0; s.usedSegment[r] = 0
+                if rule.hasCap { s.capValue[r] = nil }
             default: undecided.append((r, i))
             }
         }
@@ -193,11 +200,6 @@ public struct BatchEvaluator {
         m.paramBase = state.segments[pr.firstSegment].params * state.paramCount
         m.proration = rule.proration
         // The enterprise window and cut dates, read while the piece is the rule's whole base.
-        for j in 0..<live {
-            let r = Int(rows[j])
-            m.pieceStart[r] = pr.base.start.raw; m.pieceEnd[r] = pr.base.end.raw
-            s.windowUnknown[r] = 0
-        }
         if let window = rule.window {
             let all = BatchSelection(index: rows, count: live)
             let from = window.from.prepare(m, all), until = window.until.prepare(m, all)
@@ -210,20 +212,13 @@ public struct BatchEvaluator {
                     s.spanStart[r] = span.start.raw; s.spanEnd[r] = span.end.raw
                 } else {
                     s.windowUnknown[r] = 1
-                    s.spanStart[r] = pr.base.start.raw; s.spanEnd[r] = pr.base.end.raw
                 }
                 rows[kept] = Int32(r); kept += 1
             }
             live = kept
             guard live > 0 else { return }
-        } else {
-            for j in 0..<live {
-                let r = Int(rows[j])
-                s.spanStart[r] = pr.base.start.raw; s.spanEnd[r] = pr.base.end.raw
-            }
         }
         let maxCuts = program.maxCuts
-        for j in 0..<live { s.cutCount[Int(rows[j])] = 0 }
         for cut in rule.cuts {
             let day = cut.prepare(m, BatchSelection(index: rows, count: live))
             for j in 0..<live {
@@ -238,11 +233,6 @@ public struct BatchEvaluator {
                     s.cutCount[r] += 1
                 }
             }
-        }
-        for j in 0..<live {
-            let r = Int(rows[j])
-            s.holdsAny[r] = 0; s.capDone[r] = rule.hasCap ? 0 : 1; s.dead[r] = 0; s.usedSegment[r] = 0
-            if rule.hasCap { s.capValue[r] = nil }
         }
         for k in pr.firstSegment..<(pr.firstSegment + pr.segmentCount) {
             let segment = state.segments[k]
