@@ -27,6 +27,7 @@ public struct BatchEvaluator {
     private let ruleCount: Int
     private var undecided: [(row: Int, rule: Int)] = []
     private var winners: [Int]
+    private var fallbackCache: FallbackCache
     /// The rules in an exclusive group, in catalog order, with their group.
     private let grouped: [(rule: Int, group: Int)]
     private var winnerHigh: [Rational]
@@ -53,6 +54,7 @@ public struct BatchEvaluator {
         industrySlot = engine.policy.industrySlot
         ruleCount = engine.policy.rules.count
         fallbacksByRule = Array(repeating: 0, count: ruleCount)
+        fallbackCache = FallbackCache(ruleCount: ruleCount)
         self.plan = plan
         ruleEvaluator = RuleEvaluator(policy: engine.policy, plan: plan)
         state = PointState(plan: plan, program: points, ruleCount: ruleCount)
@@ -83,6 +85,7 @@ public struct BatchEvaluator {
             if program.rules[i] != nil { batchRules.append(i) } else { rowRules.append(i) }
         }
         rowSteps = PointState.chain(points, disabled: [], skipping: Set(batchRules).union(disabled))
+        fallbackCache = FallbackCache(ruleCount: ruleCount)
     }
 
     /// Evaluates every rule for each profile (at most `width`), all in `year`; false when the year has no plan.
@@ -118,26 +121,50 @@ public struct BatchEvaluator {
             }
         }
         for i in batchRules { run(i, n) }
-        if !undecided.isEmpty {
-            undecided.sort { $0.row < $1.row }
-            var k = 0
-            while k < undecided.count {
-                let r = undecided[k].row
-                let p = profile(r)
-                var ev = ruleEvaluator.evaluator(for: p)
-                while k < undecided.count && undecided[k].row == r {
-                    let i = undecided[k].rule
-                    fallbacks += 1
-                    fallbacksByRule[i] += 1
-                    let result = ruleEvaluator.evaluate(i, p, trace: false, using: &ev)
-                    results.set(i * w + r, Tally(result))
-                    scratch.exactHigh[i * w + r] = result.exactHigh ?? .zero
-                    k += 1
-                }
-            }
-        }
+        if !undecided.isEmpty { decideUndecided(profile) }
         if points.groupCount > 0 { for r in 0..<n { resolveGroups(r) } }
         return true
+    }
+
+    /// The rules the batch code left undecided, by the interval evaluator, row by row. An outcome is kept for
+    /// each rule and the values it reads (with its scope test): rows alike in those get it without evaluating
+    /// again (rules whose inputs rarely repeat stop being kept).
+    private mutating func decideUndecided(_ profile: (Int) -> Profile) {
+        let results = scratch.results, w = BatchEvaluator.width
+        undecided.sort { $0.row < $1.row }
+        var k = 0
+        while k < undecided.count {
+            let r = undecided[k].row
+            var p: Profile?
+            var ev: Evaluator?
+            while k < undecided.count && undecided[k].row == r {
+                let i = undecided[k].rule
+                k += 1
+                fallbacks += 1
+                fallbacksByRule[i] += 1
+                var key: FallbackKey?
+                if fallbackCache.keeps(i) {
+                    let scope = scratch.scopeTests[points.rules[i].scope * w + r]
+                    var values = program.ruleSlots[i].map { memory.value($0, row: r) }
+                    // An undecided scope depends on the region and industry too.
+                    if scope != 1 { values += [regionSlot, industrySlot].map { $0.flatMap { memory.value($0, row: r) } } }
+                    key = FallbackKey(rule: i, scope: scope, values: values)
+                    if let hit = fallbackCache.find(key!) {
+                        results.set(i * w + r, hit.tally)
+                        scratch.exactHigh[i * w + r] = hit.exactHigh
+                        continue
+                    }
+                }
+                if p == nil { p = profile(r); ev = ruleEvaluator.evaluator(for: p!) }
+                guard let row = p, var e = ev else { continue }
+                let result = ruleEvaluator.evaluate(i, row, trace: false, using: &e)
+                ev = e
+                let tally = Tally(result), high = result.exactHigh ?? .zero
+                results.set(i * w + r, tally)
+                scratch.exactHigh[i * w + r] = high
+                if let key { fallbackCache.keep(key, tally, high) }
+            }
+        }
     }
 
     /// Each scope's test for row `r`, as `PointState.scope`, from the region and industry registers: 0 no,
@@ -350,6 +377,41 @@ public struct BatchEvaluator {
         for (i, g) in grouped where results.code[i * w + r] & BatchTallies.statusMask == 0 {
             if winners[g] >= 0, winners[g] != i { results.supersede(i * w + r) }
         }
+    }
+}
+
+/// One rule's inputs for the interval evaluator: its scope test and the values its formulas read.
+struct FallbackKey: Hashable {
+    var rule: Int
+    var scope: UInt8
+    var values: [FieldValue?]
+}
+
+/// Outcomes of the interval evaluator by rule and inputs, for one year's plan. A rule whose lookups rarely hit
+/// (inputs that vary from row to row) is no longer kept; the table stops growing at a bound.
+struct FallbackCache {
+    private var table: [FallbackKey: (tally: Tally, exactHigh: Rational)] = [:]
+    private var lookups: [Int]
+    private var hits: [Int]
+    private static let limit = 20_000
+
+    init(ruleCount: Int) {
+        lookups = Array(repeating: 0, count: ruleCount)
+        hits = lookups
+    }
+
+    /// Whether rule `i`'s outcomes are worth keeping: until 200 lookups, or while at least a quarter hit.
+    func keeps(_ i: Int) -> Bool { lookups[i] < 200 || hits[i] * 4 >= lookups[i] }
+
+    mutating func find(_ key: FallbackKey) -> (tally: Tally, exactHigh: Rational)? {
+        lookups[key.rule] += 1
+        guard let hit = table[key] else { return nil }
+        hits[key.rule] += 1
+        return hit
+    }
+
+    mutating func keep(_ key: FallbackKey, _ tally: Tally, _ exactHigh: Rational) {
+        if table.count < FallbackCache.limit { table[key] = (tally, exactHigh) }
     }
 }
 

@@ -109,30 +109,31 @@ extension BatchMemory {
     /// rule reads are left out). What the interval evaluator needs where it must decide a rule.
     func profile(row i: Int, origin: String) -> Profile {
         var p = Profile(fieldCount: fieldCount, origin: origin)
-        for slot in usedSlots where reads[slot] {
+        for slot in usedSlots where reads[slot] { p.values[slot] = value(slot, row: i) }
+        for slot in memberSlots { p.values[slot] = value(slot, row: i) }
+        return p
+    }
+
+    /// Field `slot` of row `i` as loaded (a scalar from its registers, a list or record from its pool).
+    func value(_ slot: Int, row i: Int) -> FieldValue? {
+        if case .list = fieldKinds[slot] {} else if case .record = fieldKinds[slot] {} else {
             let at = slot * width + i
             switch kind[at] {
-            case Slot.number: p.values[slot] = .number(num[at])
-            case Slot.yes: p.values[slot] = .bool(true)
-            case Slot.no: p.values[slot] = .bool(false)
-            case Slot.date: p.values[slot] = .date(Day(raw: day[at]))
-            case Slot.text: p.values[slot] = text[at].map { .string($0) }
-            default: break
+            case Slot.number: return .number(num[at])
+            case Slot.yes: return .bool(true)
+            case Slot.no: return .bool(false)
+            case Slot.date: return .date(Day(raw: day[at]))
+            case Slot.text: return text[at].map { .string($0) }
+            default: return nil
             }
         }
-        for slot in memberSlots {
-            let v = members[slot]
-            guard v.present[i] != 0 else { continue }
-            let first = Int(v.first[i]), count = Int(v.count[i])
-            func record(_ item: Int) -> FieldValue { .record((0..<v.keyCount).map { v.value(item: item, key: $0) }) }
-            if case .list = fieldKinds[slot] {
-                p.values[slot] = .list((first..<(first + count)).compactMap { k in
-                    itemIsRecord[slot] ? record(k) : v.value(item: k, key: 0)
-                })
-            } else if count > 0 {
-                p.values[slot] = record(first)
-            }
+        let v = members[slot]
+        guard v.present[i] != 0 else { return nil }
+        let first = Int(v.first[i]), count = Int(v.count[i])
+        func record(_ item: Int) -> FieldValue { .record((0..<v.keyCount).map { v.value(item: item, key: $0) }) }
+        if case .list = fieldKinds[slot] {
+            return .list((first..<(first + count)).compactMap { k in itemIsRecord[slot] ? record(k) : v.value(item: k, key: 0) })
         }
-        return p
+        return count > 0 ? record(first) : nil
     }
 }

@@ -143,6 +143,9 @@ final class BatchProgram: Sendable {
     let maxCuts: Int
     /// Per slot: whether a rule, a default read by one, the scopes or the aggregates read it.
     let reads: [Bool]
+    /// Per rule: the slots its formulas read (through defaults too). With its scope decided, the interval
+    /// evaluator's outcome for the rule depends on these values alone.
+    let ruleSlots: [[Int]]
 
     init(policy: PolicySet, points: PointProgram) {
         let usage = BatchCompiler.Usage()
@@ -156,6 +159,24 @@ final class BatchProgram: Sendable {
         // Every scalar field: reading all of them costs little, and the set stays right as rules change.
         usedSlots = policy.schema.fields.indices.filter { PointCompiler.shape(policy.schema.fields[$0].kind) != .other }
         reads = BatchProgram.reads(policy)
+        ruleSlots = policy.rules.map { BatchProgram.slots(read: BatchProgram.formulas($0), policy) }
+    }
+
+    static func formulas(_ rule: Rule) -> [Formula] {
+        var formulas: [Formula?] = rule.lets.map(\.formula) + rule.conditions.map(\.formula) + rule.cuts
+        formulas += [rule.savingLow, rule.savingHigh, rule.amount, rule.cap, rule.enterpriseWindow?.from, rule.enterpriseWindow?.until]
+        return formulas.compactMap { $0 }
+    }
+
+    /// The slots `formulas` read, with the slots the defaults of those slots read, sorted.
+    static func slots(read formulas: [Formula], _ policy: PolicySet) -> [Int] {
+        var seen = Set<Int>()
+        var todo = formulas.flatMap(\.fields)
+        while let slot = todo.popLast() {
+            guard slot < policy.schema.fields.count, seen.insert(slot).inserted else { continue }
+            todo += policy.defaults[slot]?.fields ?? []
+        }
+        return seen.sorted()
     }
 
     static func reads(_ policy: PolicySet) -> [Bool] {
@@ -166,11 +187,7 @@ final class BatchProgram: Sendable {
             out[slot] = true
             todo.append(slot)
         }
-        for rule in policy.rules {
-            var formulas: [Formula?] = rule.lets.map(\.formula) + rule.conditions.map(\.formula) + rule.cuts
-            formulas += [rule.savingLow, rule.savingHigh, rule.amount, rule.cap, rule.enterpriseWindow?.from, rule.enterpriseWindow?.until]
-            for f in formulas { f?.fields.forEach { mark($0) } }
-        }
+        for rule in policy.rules { for f in formulas(rule) { f.fields.forEach { mark($0) } } }
         for name in ["year", "employees"] { mark(policy.schema.fieldIndex(name)) }
         mark(policy.regionSlot); mark(policy.industrySlot)
         // A missing field's default may read other fields.

@@ -1,6 +1,6 @@
 /// A value given for a profile field: a scalar, a list of items, or a record of keyed values.
 /// Not `indirect`: lists and records hold arrays (already references), so scalars need no heap box.
-public enum FieldValue: Sendable, Equatable {
+public enum FieldValue: Sendable, Hashable {
     case number(Rational)
     case bool(Bool)
     case string(String)
