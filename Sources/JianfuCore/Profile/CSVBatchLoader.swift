@@ -47,6 +47,11 @@ extension CSVProfileMapper {
             let read = memory.reads[slot]
             switch fastCells[c] {
             case .number(let domain):
+                // "0" is a quarter of a typical population's cells.
+                if b.count == 1 && b[0] == 0x30 && domain.acceptsZero {
+                    if read { memory.setNumber(slot, i, .zero) }
+                    continue
+                }
                 var value: Rational?
                 if let (units, scale) = CSVProfileMapper.plainDecimal(b) {
                     value = Rational(decimal: units, scale: scale)
@@ -114,6 +119,7 @@ extension CSVProfileMapper {
     func fastValue(_ b: UnsafeBufferPointer<UInt8>, column c: Int) -> FieldValue? {
         switch fastCells[c] {
         case .number(let domain):
+            if b.count == 1 && b[0] == 0x30 && domain.acceptsZero { return .number(.zero) }
             guard let (units, scale) = CSVProfileMapper.plainDecimal(b) else { return nil }
             let r = Rational(decimal: units, scale: scale)
             return domain.accepts(r) ? .number(r) : nil

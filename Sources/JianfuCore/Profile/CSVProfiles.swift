@@ -43,6 +43,8 @@ public struct CSVProfileMapper: Sendable {
         var kind: Kind
         var signed: Bool
         var min: Int
+        /// Whether 0 is in the domain (a count may have to be at least 1).
+        var acceptsZero: Bool { kind != .int || min <= 0 }
 
         init?(_ spec: FieldSpec) {
             switch spec.kind {
