@@ -84,8 +84,8 @@ extension BatchCompiler {
                 return .column(r, { m, s in
                     let v = fallback.prepare(m, s)
                     let w = m.width
-                    for j in 0..<s.count {
-                        let i = Int(s.index[j]), at = slot * w + i
+                    s.forEach { i in
+                        let at = slot * w + i
                         m.flag[r * w + i] = m.kind[at] == BatchMemory.Slot.missing ? v[i] : m.flag[at]
                     }
                 })
@@ -97,8 +97,7 @@ extension BatchCompiler {
             let r = temp(d)
             let read = try member(code)
             return .column(r, { m, s in
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if case .bool(let b)? = read(m, i) { m.flag[r * m.width + i] = b ? 1 : 0 } else { m.flag[r * m.width + i] = 2 }
                 }
             })
@@ -114,8 +113,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     out[i] = BatchCompiler.combine(p[i], q[i], decides)
                 }
             })
@@ -126,8 +124,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let v = p[i]
                     out[i] = v == 2 ? 2 : 1 - v
                 }
@@ -138,8 +135,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let c = cond[i]
                     out[i] = c == 1 ? p[i] : (c == 0 ? q[i] : 2)
                 }
@@ -196,8 +192,7 @@ extension BatchCompiler {
         return .column(r, { m, s in
             let p = x.prepare(m, s)
             let out = m.flag + r * m.width
-            for j in 0..<s.count {
-                let i = Int(s.index[j])
+            s.forEach { i in
                 if let t = p(i) { out[i] = test(t) ? 1 : 0 } else { out[i] = 2 }
             }
         })
@@ -211,8 +206,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if let u = p(i), let v = q(i) { out[i] = Evaluator.holds(op, u.compare(v)) ? 1 : 0 } else { out[i] = 2 }
                 }
             })
@@ -221,8 +215,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if let u = p(i), let v = q(i) { out[i] = Evaluator.holds(op, u < v ? -1 : (u == v ? 0 : 1)) ? 1 : 0 } else { out[i] = 2 }
                 }
             })
@@ -232,8 +225,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if let u = p(i), let v = q(i) { out[i] = (u == v) == equal ? 1 : 0 } else { out[i] = 2 }
                 }
             })
@@ -243,8 +235,7 @@ extension BatchCompiler {
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let u = p[i], v = q[i]
                     out[i] = u == 2 || v == 2 ? 2 : ((u == v) == equal ? 1 : 0)
                 }
@@ -269,8 +260,8 @@ extension BatchCompiler {
                 return .column(r, { m, s in
                     let v = fallback.prepare(m, s)
                     let w = m.width
-                    for j in 0..<s.count {
-                        let i = Int(s.index[j]), at = slot * w + i
+                    s.forEach { i in
+                        let at = slot * w + i
                         m.text[r * w + i] = m.kind[at] == BatchMemory.Slot.missing ? v(i) : m.text[at]
                     }
                 })
@@ -282,8 +273,7 @@ extension BatchCompiler {
             let r = temp(d)
             let read = try member(code)
             return .column(r, { m, s in
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if case .string(let t)? = read(m, i) { m.text[r * m.width + i] = t } else { m.text[r * m.width + i] = nil }
                 }
             })
@@ -293,8 +283,7 @@ extension BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let p = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     m.text[r * m.width + i] = p(i).flatMap(PointCompiler.section)
                 }
             })
@@ -303,8 +292,7 @@ extension BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let c = cond[i]
                     m.text[r * m.width + i] = c == 1 ? p(i) : (c == 0 ? q(i) : nil)
                 }
@@ -335,8 +323,8 @@ extension BatchCompiler {
                 return .column(r, { m, s in
                     let v = fallback.prepare(m, s)
                     let w = m.width
-                    for j in 0..<s.count {
-                        let i = Int(s.index[j]), at = slot * w + i
+                    s.forEach { i in
+                        let at = slot * w + i
                         switch m.kind[at] {
                         case BatchMemory.Slot.date: BatchCompiler.putDay(m, r, i, m.day[at])
                         case BatchMemory.Slot.missing: BatchCompiler.putDay(m, r, i, v(i))
@@ -352,8 +340,7 @@ extension BatchCompiler {
             let r = temp(d)
             let read = try member(code)
             return .column(r, { m, s in
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if case .date(let t)? = read(m, i) { BatchCompiler.putDay(m, r, i, t.raw) } else { m.dayKnown[r * m.width + i] = 0 }
                 }
             })
@@ -363,8 +350,7 @@ extension BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let p = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     BatchCompiler.putDay(m, r, i, p(i).flatMap { Day(raw: $0).adding(duration)?.raw })
                 }
             })
@@ -374,8 +360,7 @@ extension BatchCompiler {
             let r = temp(d)
             let items = inItems
             return .column(r, { m, s in
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let row = items ? Int(m.parent[i]) : i
                     // The last day of the piece, as `DayRange.lastDay`.
                     BatchCompiler.putDay(m, r, i, isStart ? m.pieceStart[row] : m.pieceEnd[row] - 1)
@@ -386,8 +371,7 @@ extension BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     let c = cond[i]
                     BatchCompiler.putDay(m, r, i, c == 1 ? p(i) : (c == 0 ? q(i) : nil))
                 }

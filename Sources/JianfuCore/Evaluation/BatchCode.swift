@@ -140,8 +140,7 @@ struct BatchCompiler {
         let r = temp(d)
         return (r, { m, s in
             let w = m.width
-            for j in 0..<s.count {
-                let i = Int(s.index[j])
+            s.forEach { i in
                 copy(m, source * w + Int(m.parent[i]), r * w + i)
             }
         })
@@ -161,8 +160,8 @@ struct BatchCompiler {
                 return .column(r, { m, s in
                     let v = fallback.prepare(m, s)
                     let w = m.width
-                    for j in 0..<s.count {
-                        let i = Int(s.index[j]), at = slot * w + i
+                    s.forEach { i in
+                        let at = slot * w + i
                         switch m.kind[at] {
                         case BatchMemory.Slot.number: BatchCompiler.put(m, r, i, m.num[at])
                         case BatchMemory.Slot.missing: BatchCompiler.put(m, r, i, v(i))
@@ -178,8 +177,7 @@ struct BatchCompiler {
             let r = temp(d)
             let read = try member(code)
             return .column(r, { m, s in
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     if case .number(let v)? = read(m, i) { BatchCompiler.put(m, r, i, v) } else { m.numKnown[r * m.width + i] = 0 }
                 }
             })
@@ -209,8 +207,7 @@ struct BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     switch cond[i] {
                     case 1: BatchCompiler.put(m, r, i, p(i))
                     case 0: BatchCompiler.put(m, r, i, q(i))
@@ -256,9 +253,8 @@ struct BatchCompiler {
             let items = inItems
             return .column(r, { m, s in
                 let p = x.prepare(m, s), q = y.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
-                    guard let d1 = p(i), let d2 = q(i) else { m.numKnown[r * m.width + i] = 0; continue }
+                s.forEach { i in
+                    guard let d1 = p(i), let d2 = q(i) else { m.numKnown[r * m.width + i] = 0; return }
                     let row = items ? Int(m.parent[i]) : i
                     let piece = DayRange(Day(raw: m.pieceStart[row]), Day(raw: m.pieceEnd[row]))
                     let range = DayRange(Day(raw: d1), Day(raw: d2)).intersection(piece)
@@ -300,16 +296,14 @@ struct BatchCompiler {
         if zeroMinus {
             return .column(r, { m, s in
                 let b = y.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
+                s.forEach { i in
                     BatchCompiler.put(m, r, i, b(i)?.negated())
                 }
             })
         }
         return .column(r, { m, s in
             let a = x.prepare(m, s), b = y.prepare(m, s)
-            for j in 0..<s.count {
-                let i = Int(s.index[j])
+            s.forEach { i in
                 BatchCompiler.put(m, r, i, Op.apply(a(i), b(i)))
             }
         })
@@ -346,9 +340,8 @@ struct BatchCompiler {
                               start: (Int, Bool) -> Void, chunk: (BatchSelection) -> Void) {
         let v = m.members[field]
         var k = 0
-        for j in 0..<s.count {
-            let i = Int(s.index[j])
-            guard v.present[i] != 0 else { start(i, false); continue }
+        s.forEach { i in
+            guard v.present[i] != 0 else { start(i, false); return }
             start(i, true)
             let first = Int(v.first[i])
             for item in first..<(first + Int(v.count[i])) {

@@ -183,6 +183,12 @@ final class BatchMemory: @unchecked Sendable {
 struct BatchSelection {
     let index: UnsafeMutablePointer<Int32>
     let count: Int
+
+    /// Calls `body` with each selected row, in order.
+    @inline(__always)
+    func forEach(_ body: (Int) -> Void) {
+        for j in 0..<count { body(Int(index[j])) }
+    }
 }
 
 typealias BatchRun = @Sendable (BatchMemory, BatchSelection) -> Void

@@ -94,40 +94,16 @@ final class BatchRule: Sendable {
         switch c.shape(code) {
         case .num:
             let x = try c.num(code, 0)
-            return { m, s in
-                let v = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
-                    BatchCompiler.put(m, reg, i, v(i))
-                }
-            }
+            return { m, s in let v = x.prepare(m, s); s.forEach { BatchCompiler.put(m, reg, $0, v($0)) } }
         case .flag:
             let x = try c.flag(code, 0)
-            return { m, s in
-                let v = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
-                    m.flag[reg * m.width + i] = v[i]
-                }
-            }
+            return { m, s in let v = x.prepare(m, s); s.forEach { m.flag[reg * m.width + $0] = v[$0] } }
         case .text:
             let x = try c.text(code, 0)
-            return { m, s in
-                let v = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
-                    m.text[reg * m.width + i] = v(i)
-                }
-            }
+            return { m, s in let v = x.prepare(m, s); s.forEach { m.text[reg * m.width + $0] = v($0) } }
         case .day, .other:
             let x = try c.day(code, 0)
-            return { m, s in
-                let v = x.prepare(m, s)
-                for j in 0..<s.count {
-                    let i = Int(s.index[j])
-                    BatchCompiler.putDay(m, reg, i, v(i))
-                }
-            }
+            return { m, s in let v = x.prepare(m, s); s.forEach { BatchCompiler.putDay(m, reg, $0, v($0)) } }
         }
     }
 }

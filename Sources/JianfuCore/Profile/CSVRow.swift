@@ -225,6 +225,17 @@ public final class CSVRowBatch: @unchecked Sendable {
     /// Bytes held.
     var byteSize: Int { byteCount }
 
+    /// Grows `buffer` (of trivial values) to hold `adding` more after `used`, at least doubling.
+    private static func ensure<T>(_ buffer: inout UnsafeMutablePointer<T>, _ capacity: inout Int, used: Int, adding: Int) {
+        guard used + adding > capacity else { return }
+        let cap = max(capacity * 2, used + adding)
+        let grown = UnsafeMutablePointer<T>.allocate(capacity: cap)
+        grown.moveInitialize(from: buffer, count: used)
+        buffer.deallocate()
+        buffer = grown
+        capacity = cap
+    }
+
     /// Copies `row` (which the reader will overwrite) into the batch.
     func append(_ row: CSVRow) {
         let st = row.storage
@@ -232,22 +243,8 @@ public final class CSVRowBatch: @unchecked Sendable {
         let first = n > 0 ? st.spans[0].start : 0
         let last = n > 0 ? st.spans[n - 1].end : 0
         let length = last - first
-        if byteCount + length > byteCapacity {
-            let cap = max(byteCapacity * 2, byteCount + length)
-            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
-            b.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-            bytes = b
-            byteCapacity = cap
-        }
-        if spanTotal + n > spanCapacity {
-            let cap = max(spanCapacity * 2, spanTotal + n)
-            let s = UnsafeMutablePointer<CellSpan>.allocate(capacity: cap)
-            s.initialize(from: spans, count: spanTotal)
-            spans.deallocate()
-            spans = s
-            spanCapacity = cap
-        }
+        CSVRowBatch.ensure(&bytes, &byteCapacity, used: byteCount, adding: length)
+        CSVRowBatch.ensure(&spans, &spanCapacity, used: spanTotal, adding: n)
         (bytes + byteCount).update(from: st.bytes + first, count: length)
         let shift = byteCount - first
         for k in 0..<n {

@@ -34,21 +34,7 @@ public struct Rational: Sendable, CustomStringConvertible {
         guard scale >= 0, scale <= 36 else { return nil }
         if scale <= 18 && Rational.fits64(units) && units != Int128(Int64.min) {
             // Read for every number cell of a population: reduce by the 2s and 5s of 10^scale directly, no gcd.
-            var u = Int64(units), s = scale
-            while s > 0 && u % 10 == 0 { u /= 10; s -= 1 }
-            var d: Int64 = 1
-            for _ in 0..<s { d *= 10 }
-            if s > 0 {
-                // After the 10s, at most one of 2 and 5 still divides both.
-                if u & 1 == 0 {
-                    let t = min(u.trailingZeroBitCount, s)
-                    u >>= t; d >>= t
-                } else {
-                    var fives = s
-                    while fives > 0 && u % 5 == 0 { u /= 5; d /= 5; fives -= 1 }
-                }
-            }
-            self.init(unchecked: Int128(u), Int128(d))
+            self.init(decimal: Int64(units), scale: scale)
             return
         }
         var d: Int128 = 1
@@ -57,7 +43,7 @@ public struct Rational: Sendable, CustomStringConvertible {
         self = self.reduced()
     }
 
-    /// `units / 10^scale` for a plain decimal read from text (0 ≤ scale ≤ 18), reduced as `init(units:scale:)`.
+    /// `units / 10^scale` (0 ≤ scale ≤ 18, units not Int64.min), reduced by the 2s and 5s of 10^scale.
     init(decimal units: Int64, scale: Int) {
         var u = units, s = scale
         while s > 0 && u % 10 == 0 { u /= 10; s -= 1 }
