@@ -138,4 +138,18 @@ struct MoneyFormatTests {
         let g = try #require(Rational(units, d)).reduced()
         #expect(r.num == g.num && r.den == g.den)
     }
+
+    /// Products of 64-bit operands take one widening multiply; signs and the largest magnitudes come out exact.
+    static let operandPairs: [(Int64, Int64)] = [(.max, .max), (.min + 1, .max), (-3, 5), (-7, -9), (.max, -1), (0, .min + 1)]
+
+    @Test(arguments: operandPairs)
+    func sixtyFourBitProductsAreExact(a: Int64, b: Int64) throws {
+        let x = try #require(Rational(Int128(a), 7)), y = try #require(Rational(Int128(b), 3))
+        let p = try #require(x.multiplied(by: y))
+        // (a/7)(b/3) = ab/21, compared through cross-multiplication in 128 bits.
+        #expect(p == Rational(Int128(a) * Int128(b), 21))
+        let sum = try #require(x.adding(y))
+        #expect(sum == Rational(Int128(a) * 3 + Int128(b) * 7, 21))
+        #expect(x.compare(y) == (Int128(a) * 3 < Int128(b) * 7 ? -1 : (Int128(a) * 3 == Int128(b) * 7 ? 0 : 1)))
+    }
 }

@@ -106,10 +106,18 @@ public struct Rational: Sendable, CustomStringConvertible {
     @inline(__always)
     static func fits64(_ v: Int128) -> Bool { v == Int128(Int64(truncatingIfNeeded: v)) }
 
+    /// The product of two values that fit in 64 bits, as one 64 × 64 → 128-bit multiply (a full 128-bit multiply
+    /// is three).
+    @inline(__always)
+    static func wide(_ a: Int128, _ b: Int128) -> Int128 {
+        let (high, low) = Int64(truncatingIfNeeded: a).multipliedFullWidth(by: Int64(truncatingIfNeeded: b))
+        return Int128(high) << 64 | Int128(low)
+    }
+
     private static func addRaw(_ a: Rational, _ b: Rational) -> Rational? {
         if fits64(a.num) && fits64(a.den) && fits64(b.num) && fits64(b.den) {
             // |x|, |y| < 2^126, so x + y cannot overflow either.
-            return Rational(unchecked: a.num &* b.den &+ b.num &* a.den, a.den &* b.den)
+            return Rational(unchecked: wide(a.num, b.den) &+ wide(b.num, a.den), wide(a.den, b.den))
         }
         let (x, o1) = a.num.multipliedReportingOverflow(by: b.den)
         let (y, o2) = b.num.multipliedReportingOverflow(by: a.den)
@@ -141,7 +149,7 @@ public struct Rational: Sendable, CustomStringConvertible {
 
     private static func mulRaw(_ a: Rational, _ b: Rational) -> Rational? {
         if fits64(a.num) && fits64(a.den) && fits64(b.num) && fits64(b.den) {
-            return Rational(unchecked: a.num &* b.num, a.den &* b.den)
+            return Rational(unchecked: wide(a.num, b.num), wide(a.den, b.den))
         }
         let (n, o1) = a.num.multipliedReportingOverflow(by: b.num)
         let (d, o2) = a.den.multipliedReportingOverflow(by: b.den)
@@ -166,7 +174,7 @@ public struct Rational: Sendable, CustomStringConvertible {
     public func compare(_ other: Rational) -> Int {
         if den == other.den { return num < other.num ? -1 : (num == other.num ? 0 : 1) }
         if Rational.fits64(num) && Rational.fits64(den) && Rational.fits64(other.num) && Rational.fits64(other.den) {
-            let x = num &* other.den, y = other.num &* den
+            let x = Rational.wide(num, other.den), y = Rational.wide(other.num, den)
             return x < y ? -1 : (x == y ? 0 : 1)
         }
         let (x, o1) = num.multipliedReportingOverflow(by: other.den)
