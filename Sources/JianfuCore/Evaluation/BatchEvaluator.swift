@@ -209,17 +209,23 @@ public struct BatchEvaluator {
         // In scope; each live row starts with the rule's whole base as its span and piece, and nothing summed.
         var live = 0
         let scopeBase = rule.scope * BatchEvaluator.width
-        let base = (start: pr.base.start.raw, end: pr.base.end.raw), capDone: UInt8 = rule.hasCap ? 0 : 1
+        let base = (start: pr.base.start.raw, end: pr.base.end.raw)
+        // Only the state this rule's shape reads is set: the piece before the window and cuts, window and cut
+        // flags, the cap, the first segment of a rule without proration.
+        let spanned = rule.window != nil || !rule.cuts.isEmpty, noProration = rule.proration == .none
         for r in 0..<n {
             switch s.scopeTests[scopeBase + r] {
             case 0: results.set(i * w + r, .ineligible)
             case 1:
                 rows[live] = Int32(r); live += 1
-                m.pieceStart[r] = base.start; m.pieceEnd[r] = base.end
                 s.spanStart[r] = base.start; s.spanEnd[r] = base.end
-                s.windowUnknown[r] = 0; s.cutCount[r] = 0
-                s.holdsAny[r] = 0; s.capDone[r] = capDone; s.dead[r] = 0; s.usedSegment[r] = 0
-                if rule.hasCap { s.capValue[r] = nil }
+                s.holdsAny[r] = 0; s.dead[r] = 0
+                if spanned {
+                    m.pieceStart[r] = base.start; m.pieceEnd[r] = base.end
+                    s.windowUnknown[r] = 0; s.cutCount[r] = 0
+                }
+                if noProration { s.usedSegment[r] = 0 }
+                if rule.hasCap { s.capValue[r] = nil; s.capDone[r] = 0 }
             default: undecided.append((r, i))
             }
         }
@@ -269,10 +275,13 @@ public struct BatchEvaluator {
                 for j in 0..<live {
                     let r = Int(rows[j])
                     // Proration "none": only the first segment the span meets counts.
-                    let used = s.usedSegment[r]
-                    guard s.dead[r] == 0, rule.proration != .none || used == 0 || used == Int32(k + 1) else { continue }
-                    guard let range = s.piece(piece, of: r, in: segment.range, maxCuts: maxCuts) else { continue }
-                    if piece == 0 { s.usedSegment[r] = Int32(k + 1) }
+                    guard s.dead[r] == 0 else { continue }
+                    if noProration {
+                        let used = s.usedSegment[r]
+                        guard used == 0 || used == Int32(k + 1) else { continue }
+                    }
+                    guard let range = s.piece(piece, of: r, in: segment.range, maxCuts: maxCuts, cut: spanned) else { continue }
+                    if noProration && piece == 0 { s.usedSegment[r] = Int32(k + 1) }
                     m.pieceStart[r] = range.start.raw; m.pieceEnd[r] = range.end.raw
                     sel[count] = Int32(r); count += 1
                 }
@@ -301,7 +310,7 @@ public struct BatchEvaluator {
             switch holds[r] {
             case 0: continue
             // Holding while the enterprise window is unknown: the interval evaluator decides.
-            case 1 where s.windowUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
+            case 1 where rule.window == nil || s.windowUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
             default: s.dead[r] = 1
             }
         }
@@ -328,7 +337,7 @@ public struct BatchEvaluator {
             if let high { guard let v = high(r) else { return false }; highValue = v } else { highValue = lowValue }
         }
         if let amount { guard let v = amount(r) else { return false }; amountValue = v }
-        if s.capDone[r] == 0 {
+        if rule.hasCap && s.capDone[r] == 0 {
             if let cap { guard let v = cap(r) else { return false }; s.capValue[r] = v }
             s.capDone[r] = 1
         }
@@ -550,9 +559,11 @@ final class BatchScratch: @unchecked Sendable {
     /// Row `r`'s piece number `piece` of `segment` ∩ its span, cut at its cut dates (as `PointState.cutPieces`),
     /// or nil when it has no such piece.
     @inline(__always)
-    func piece(_ piece: Int, of r: Int, in segment: DayRange, maxCuts: Int) -> DayRange? {
+    func piece(_ piece: Int, of r: Int, in segment: DayRange, maxCuts: Int, cut: Bool) -> DayRange? {
         let start = max(segment.start.raw, spanStart[r]), end = min(segment.end.raw, spanEnd[r])
         guard start < end else { return nil }
+        // No cut dates: the one piece.
+        guard cut else { return piece == 0 ? DayRange(Day(raw: start), Day(raw: end)) : nil }
         var from = start, k = 0
         let at = r * maxCuts
         for q in 0..<Int(cutCount[r]) {
