@@ -345,8 +345,14 @@ public struct BatchEvaluator {
         let w = piece == segment.range ? segment.weight : Evaluator.weight(piece, year: plan.range, proration: rule.proration)
         let first = s.holdsAny[r] == 0
         s.holdsAny[r] = 1
-        return BatchScratch.sum(s.sumLow + r, lowValue, w, first) && BatchScratch.sum(s.sumHigh + r, highValue, w, first)
-            && BatchScratch.sum(s.sumAmount + r, amountValue, w, first)
+        guard BatchScratch.sum(s.sumLow + r, lowValue, w, first) else { return false }
+        // Without a range the high end is the low end: summed once.
+        if !rule.isRange && rule.high != nil {
+            s.sumHigh[r] = s.sumLow[r]
+        } else {
+            guard BatchScratch.sum(s.sumHigh + r, highValue, w, first) else { return false }
+        }
+        return rule.amount == nil || BatchScratch.sum(s.sumAmount + r, amountValue, w, first)
     }
 
     /// Row `r`'s tally where the rule holds, written to `out`: its sums capped and rounded to fen once (as
@@ -366,7 +372,8 @@ public struct BatchEvaluator {
         guard let lf = l.roundedToFen(), let hf = sameEnds ? lf : h.roundedToFen() else { return false }
         var amount: Int128?
         if rule.kind == .liquidity {
-            guard let v = s.sumAmount[r].roundedToFen() else { return false }
+            // No amount formula: nothing was summed, the amount is zero.
+            guard let v = rule.amount == nil ? 0 : s.sumAmount[r].roundedToFen() else { return false }
             amount = v
         }
         s.results.grant(cell, low: lf, high: hf, amount: amount)
