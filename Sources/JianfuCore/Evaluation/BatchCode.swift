@@ -41,7 +41,7 @@ struct NumReader {
 }
 
 /// A binary operation on optional numbers, with the point closures' rules for unknown values.
-protocol BatchNumOperation {
+protocol BatchNumOperation: SendableMetatype {
     static func apply(_ a: Rational?, _ b: Rational?) -> Rational?
 }
 

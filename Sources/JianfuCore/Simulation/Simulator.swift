@@ -219,9 +219,8 @@ public final class Simulator {
         let memories: [BatchMemory]
         let yearSlot: Int?
         let overrides: [Int?]
-        /// Rows in the registers, each one's batch row and its `Profile` when it was made (else made on demand).
+        /// Rows in the registers, and each one's `Profile` when it was made (else made on demand).
         var filled = 0
-        var sources: [Int]
         var profiles: [Profile?]
         /// The year of the rows in the registers, per scenario; the current row's; the last year found in the
         /// calendar.
@@ -242,7 +241,6 @@ public final class Simulator {
             memories = slot.pointee.memories
             yearSlot = scenarios[0].engine.yearSlot
             overrides = scenarios.map(\.year)
-            sources = Array(repeating: 0, count: BatchEvaluator.width)
             profiles = Array(repeating: nil, count: BatchEvaluator.width)
             years = Array(repeating: Int.min, count: scenarios.count)
             rowYears = years
@@ -288,7 +286,6 @@ public final class Simulator {
 
         /// Loads batch row `k` at place `r` of every evaluator; its line, or nil when the row is rejected.
         private mutating func load(_ k: Int, at r: Int) -> Int? {
-            sources[r] = k
             profiles[r] = nil
             if let csv {
                 let row = csv.rows.row(k, in: csv.view)
