@@ -36,11 +36,12 @@ final class BatchMemory: @unchecked Sendable {
     let selection: UnsafeMutablePointer<Int32>
     let narrow: UnsafeMutablePointer<Int32>
     /// Every parameter set of the year's plan, one after another; the rule's set starts at `paramBase`.
-    var paramTable: UnsafeMutablePointer<Rational?>
-    var paramTableCount = 0
-    var paramBase = 0
-    var year: DayRange
-    var proration: Proration = .days
+    // One thread uses a batch's memory: these skip dynamic exclusivity checks (read per row by some rules).
+    @exclusivity(unchecked) var paramTable: UnsafeMutablePointer<Rational?>
+    @exclusivity(unchecked) var paramTableCount = 0
+    @exclusivity(unchecked) var paramBase = 0
+    @exclusivity(unchecked) var year: DayRange
+    @exclusivity(unchecked) var proration: Proration = .days
 
     /// Field kinds as the loader writes them.
     enum Slot {

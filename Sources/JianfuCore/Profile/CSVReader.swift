@@ -89,12 +89,13 @@ public final class CSVReader {
     private let source: ByteSource
     private let storage: CSVRowStorage
     private let chunkSize: Int
-    private var start = 0  // first byte of the next record in storage.bytes
-    private var end = 0  // one past the last byte read into storage.bytes
-    private var atEOF = false
+    // One thread reads: the parser's state skips dynamic exclusivity checks.
+    @exclusivity(unchecked) private var start = 0  // first byte of the next record in storage.bytes
+    @exclusivity(unchecked) private var end = 0  // one past the last byte read into storage.bytes
+    @exclusivity(unchecked) private var atEOF = false
     /// Bytes read from the file so far (for progress and ETA).
     public private(set) var bytesRead = 0
-    private var line = 1  // physical line on which the next record starts
+    @exclusivity(unchecked) private var line = 1  // physical line on which the next record starts
 
     /// How many leading bytes auto-detection inspects.
     static let detectionWindow = 64 * 1024
