@@ -54,7 +54,7 @@ extension CSVProfileMapper {
                 }
                 var value: Rational?
                 if let (units, scale) = CSVProfileMapper.plainDecimal(b) {
-                    value = Rational(decimal: units, scale: scale)
+                    value = Rational(plainDecimal: units, scale: scale)
                 } else if let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) {
                     value = Rational(units: d.units, scale: d.scale)
                 }
@@ -121,7 +121,7 @@ extension CSVProfileMapper {
         case .number(let domain):
             if b.count == 1 && b[0] == 0x30 && domain.acceptsZero { return .number(.zero) }
             guard let (units, scale) = CSVProfileMapper.plainDecimal(b) else { return nil }
-            let r = Rational(decimal: units, scale: scale)
+            let r = Rational(plainDecimal: units, scale: scale)
             return domain.accepts(r) ? .number(r) : nil
         case .date:
             return Day(isoBytes: CSVProfileMapper.trimmed(b)).map { .date($0) }
