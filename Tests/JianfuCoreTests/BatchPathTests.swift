@@ -146,4 +146,19 @@ import Testing
             }
         }
     }
+
+    /// The fast reader's integer domain test agrees with the exact one at every edge: signs, a rate of 1,
+    /// fractions of counts, a count's minimum, and the magnitudes beyond which numbers are refused.
+    @Test(arguments: ["0", "-0.01", "1", "1.0000", "1.0001", "0.25", "5.00", "5.5", "-3", "999999999999",
+                      "1000000000000", "1000000000000.00", "1000000000001", "999999999999999.99", "1000000000000000",
+                      "-999999999999999.99", "-1000000000000000.00"])
+    func integerDomainTestAgreesWithTheExactOne(text: String) throws {
+        let cell = Array(text.utf8)
+        let (units, scale) = try #require(cell.withUnsafeBufferPointer { CSVProfileMapper.plainDecimal($0) })
+        let exact = Rational(decimal: units, scale: scale)
+        for spec in Fixture.policy.schema.fields {
+            guard let domain = CSVProfileMapper.NumberDomain(spec) else { continue }
+            #expect(domain.accepts(units: units, scale: scale) == domain.accepts(exact), "\(text) as \(spec.name)")
+        }
+    }
 }

@@ -52,10 +52,13 @@ extension CSVProfileMapper {
                     if read { memory.setNumber(slot, i, .zero) }
                     continue
                 }
-                var value: Rational?
                 if let (units, scale) = CSVProfileMapper.plainDecimal(b) {
-                    value = Rational(plainDecimal: units, scale: scale)
-                } else if let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) {
+                    guard domain.accepts(units: units, scale: scale) else { return false }
+                    if read { memory.setNumber(slot, i, Rational(plainDecimal: units, scale: scale)) }
+                    continue
+                }
+                var value: Rational?
+                if let d = DecimalText.parse(b, gb18030: gb), !(d.percent && domain.kind != .rate) {
                     value = Rational(units: d.units, scale: d.scale)
                 }
                 guard let r = value, domain.accepts(r) else { return false }
@@ -120,9 +123,8 @@ extension CSVProfileMapper {
         switch fastCells[c] {
         case .number(let domain):
             if b.count == 1 && b[0] == 0x30 && domain.acceptsZero { return .number(.zero) }
-            guard let (units, scale) = CSVProfileMapper.plainDecimal(b) else { return nil }
-            let r = Rational(plainDecimal: units, scale: scale)
-            return domain.accepts(r) ? .number(r) : nil
+            guard let (units, scale) = CSVProfileMapper.plainDecimal(b), domain.accepts(units: units, scale: scale) else { return nil }
+            return .number(Rational(plainDecimal: units, scale: scale))
         case .date:
             return Day(isoBytes: CSVProfileMapper.trimmed(b)).map { .date($0) }
         case .bool:

@@ -57,6 +57,20 @@ public struct CSVProfileMapper: Sendable {
             min = spec.min ?? 0
         }
 
+        /// `accepts` for `units / 10^scale` (at most 18 digits), on the integers.
+        @inline(__always)
+        func accepts(units: Int64, scale: Int) -> Bool {
+            var p: Int64 = 1
+            for _ in 0..<scale { p &*= 10 }
+            let whole = units / p
+            switch kind {
+            case .money: if !signed && units < 0 { return false }
+            case .rate: if units < 0 || units > p { return false }
+            case .int: if units % p != 0 || whole < Int64(min) || whole > 1_000_000_000_000 { return false }
+            }
+            return whole.magnitude < 1_000_000_000_000_000
+        }
+
         /// The checks of `FieldDomain.checkNumber`, which renders the message when one fails.
         @inline(__always)
         func accepts(_ r: Rational) -> Bool {
