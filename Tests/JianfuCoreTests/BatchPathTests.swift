@@ -154,11 +154,12 @@ import Testing
                       "-999999999999999.99", "-1000000000000000.00"])
     func integerDomainTestAgreesWithTheExactOne(text: String) throws {
         let cell = Array(text.utf8)
-        let (units, scale) = try #require(cell.withUnsafeBufferPointer { CSVProfileMapper.plainDecimal($0) })
-        let exact = Rational(decimal: units, scale: scale)
+        let (units, power) = try #require(cell.withUnsafeBufferPointer { CSVProfileMapper.plainDecimal($0) })
+        let exact = try #require(Rational(Int128(units), Int128(power)))
+        #expect(exact == Rational(plainDecimal: units, power: power))
         for spec in Fixture.policy.schema.fields {
             guard let domain = CSVProfileMapper.NumberDomain(spec) else { continue }
-            #expect(domain.accepts(units: units, scale: scale) == domain.accepts(exact), "\(text) as \(spec.name)")
+            #expect(domain.accepts(units: units, power: power) == domain.accepts(exact), "\(text) as \(spec.name)")
         }
     }
 }

@@ -52,9 +52,9 @@ extension CSVProfileMapper {
                     if read { memory.setNumber(slot, i, .zero) }
                     continue
                 }
-                if let (units, scale) = CSVProfileMapper.plainDecimal(b) {
-                    guard domain.accepts(units: units, scale: scale) else { return false }
-                    if read { memory.setNumber(slot, i, Rational(plainDecimal: units, scale: scale)) }
+                if let (units, power) = CSVProfileMapper.plainDecimal(b) {
+                    guard domain.accepts(units: units, power: power) else { return false }
+                    if read { memory.setNumber(slot, i, Rational(plainDecimal: units, power: power)) }
                     continue
                 }
                 var value: Rational?
@@ -123,8 +123,8 @@ extension CSVProfileMapper {
         switch fastCells[c] {
         case .number(let domain):
             if b.count == 1 && b[0] == 0x30 && domain.acceptsZero { return .number(.zero) }
-            guard let (units, scale) = CSVProfileMapper.plainDecimal(b), domain.accepts(units: units, scale: scale) else { return nil }
-            return .number(Rational(plainDecimal: units, scale: scale))
+            guard let (units, power) = CSVProfileMapper.plainDecimal(b), domain.accepts(units: units, power: power) else { return nil }
+            return .number(Rational(plainDecimal: units, power: power))
         case .date:
             return Day(isoBytes: CSVProfileMapper.trimmed(b)).map { .date($0) }
         case .bool:
@@ -173,21 +173,22 @@ extension CSVProfileMapper {
         return (cells, fields)
     }
 
-    /// `-?digits(.digits)?` with at most 18 digits, as units and scale; nil for any other spelling (which
-    /// `DecimalText.parse` then reads: signs, separators, percentages, exponents, blanks).
+    /// `-?digits(.digits)?` with at most 18 digits, as units and 10^(fraction digits); nil for any other spelling
+    /// (which `DecimalText.parse` then reads: signs, separators, percentages, exponents, blanks).
     @inline(__always)
-    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> (units: Int64, scale: Int)? {
-        var i = 0, n = b.count
+    static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> (units: Int64, power: Int64)? {
+        var i = 0
+        let n = b.count
         guard n > 0 else { return nil }
         let negative = b[0] == 0x2D
         if negative { i = 1 }
-        var units: Int64 = 0, digits = 0, scale = 0, sawDot = false
+        var units: Int64 = 0, power: Int64 = 1, digits = 0, sawDot = false
         while i < n {
             let d = b[i] &- 0x30
             if d < 10 {
                 units = units &* 10 &+ Int64(d)
                 digits += 1
-                if sawDot { scale += 1 }
+                if sawDot { power &*= 10 }
             } else if b[i] == 0x2E && !sawDot && digits > 0 {
                 sawDot = true
             } else {
@@ -195,9 +196,8 @@ extension CSVProfileMapper {
             }
             i += 1
         }
-        n = digits
-        guard n > 0, n <= 18, !sawDot || scale > 0 else { return nil }
-        return (negative ? -units : units, scale)
+        guard digits > 0, digits <= 18, !sawDot || power > 1 else { return nil }
+        return (negative ? -units : units, power)
     }
 
     /// The spellings spreadsheets write for a boolean, exactly as given (no blanks); nil for any other.

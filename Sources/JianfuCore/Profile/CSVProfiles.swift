@@ -57,11 +57,9 @@ public struct CSVProfileMapper: Sendable {
             min = spec.min ?? 0
         }
 
-        /// `accepts` for `units / 10^scale` (at most 18 digits), on the integers.
+        /// `accepts` for `units / power` (a plain decimal: power is 10^its fraction digits), on the integers.
         @inline(__always)
-        func accepts(units: Int64, scale: Int) -> Bool {
-            var p: Int64 = 1
-            for _ in 0..<scale { p &*= 10 }
+        func accepts(units: Int64, power p: Int64) -> Bool {
             let whole = units / p
             switch kind {
             case .money: if !signed && units < 0 { return false }

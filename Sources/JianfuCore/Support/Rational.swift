@@ -43,12 +43,10 @@ public struct Rational: Sendable, CustomStringConvertible {
         self = self.reduced()
     }
 
-    /// `units / 10^scale` (0 ≤ scale ≤ 18) as it stands, not reduced: equal in value to the reduced fraction
+    /// `units / power` (power a power of ten up to 10^18) as it stands, not reduced: equal in value to the reduced fraction
     /// (comparison, hashing and rounding are by value), for reading a population's cells.
-    init(plainDecimal units: Int64, scale: Int) {
-        var d: Int64 = 1
-        for _ in 0..<scale { d &*= 10 }
-        self.init(unchecked: Int128(units), Int128(d))
+    init(plainDecimal units: Int64, power: Int64) {
+        self.init(unchecked: Int128(units), Int128(power))
     }
 
     /// `units / 10^scale` (0 ≤ scale ≤ 18, units not Int64.min), reduced by the 2s and 5s of 10^scale.
