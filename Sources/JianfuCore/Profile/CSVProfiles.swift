@@ -57,16 +57,22 @@ public struct CSVProfileMapper: Sendable {
             min = spec.min ?? 0
         }
 
-        /// `accepts` for `units / power` (a plain decimal: power is 10^its fraction digits), on the integers.
+        /// `accepts` for `units / power` (a plain decimal: power is 10^its fraction digits), on the integers and
+        /// dividing only where it must.
         @inline(__always)
         func accepts(units: Int64, power p: Int64) -> Bool {
-            let whole = units / p
             switch kind {
             case .money: if !signed && units < 0 { return false }
             case .rate: if units < 0 || units > p { return false }
-            case .int: if units % p != 0 || whole < Int64(min) || whole > 1_000_000_000_000 { return false }
+            case .int:
+                var whole = units
+                if p != 1 {
+                    guard units % p == 0 else { return false }
+                    whole = units / p
+                }
+                if whole < Int64(min) || whole > 1_000_000_000_000 { return false }
             }
-            return whole.magnitude < 1_000_000_000_000_000
+            return units.magnitude < 1_000_000_000_000_000 || (units / p).magnitude < 1_000_000_000_000_000
         }
 
         /// The checks of `FieldDomain.checkNumber`, which renders the message when one fails.
