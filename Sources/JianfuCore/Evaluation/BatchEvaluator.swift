@@ -28,8 +28,9 @@ public struct BatchEvaluator {
     private var undecided: [(row: Int, rule: Int)] = []
     private var winners: [Int]
     private var fallbackCache: FallbackCache
-    /// The rules in an exclusive group, in catalog order, with their group.
+    /// The rules in an exclusive group, in catalog order, with their group; each rule's group or -1.
     private let grouped: [(rule: Int, group: Int)]
+    private let ruleGroup: [Int]
     private var winnerHigh: [Rational]
     /// The tallies of the last batch, rule by rule.
     public var results: BatchResults { BatchResults(tallies: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
@@ -66,6 +67,7 @@ public struct BatchEvaluator {
         winners = Array(repeating: -1, count: points.groupCount)
         let pointRules = points.rules
         grouped = pointRules.indices.compactMap { i in pointRules[i].group >= 0 ? (i, pointRules[i].group) : nil }
+        ruleGroup = pointRules.map(\.group)
         winnerHigh = Array(repeating: .zero, count: points.groupCount)
         usePlan(plan)
     }
@@ -199,7 +201,7 @@ public struct BatchEvaluator {
     private mutating func run(_ i: Int, _ n: Int) {
         guard let rule = program.rules[i] else { return }
         let pr = state.planRules[i]
-        let grouped = points.rules[i].group >= 0
+        let grouped = ruleGroup[i] >= 0
         let results = scratch.results, s = scratch, w = BatchEvaluator.width
         guard pr.inForce else {
             for r in 0..<n { results.set(i * w + r, .notInForce) }
