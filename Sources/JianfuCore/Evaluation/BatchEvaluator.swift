@@ -90,9 +90,11 @@ public struct BatchEvaluator {
         fallbackCache = FallbackCache(ruleCount: ruleCount)
     }
 
-    /// Evaluates every rule for each profile (at most `width`), all in `year`; false when the year has no plan.
+    /// Evaluates every rule for each profile (at most `width` of them: a caller splits longer runs), all in
+    /// `year`; false when the year has no plan.
     public mutating func evaluate(_ profiles: UnsafeBufferPointer<Profile>, year: Int) -> Bool {
-        let n = min(profiles.count, BatchEvaluator.width)
+        precondition(profiles.count <= BatchEvaluator.width, "a batch holds at most \(BatchEvaluator.width) profiles")
+        let n = profiles.count
         for r in 0..<n { memory.load(row: r, profiles[r].values, used: memory.usedSlots) }
         return evaluate(count: n, year: year) { profiles[$0] }
     }

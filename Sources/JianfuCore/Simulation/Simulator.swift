@@ -311,6 +311,7 @@ public final class Simulator {
             filled = 0
             let keys = slot.pointee.keys
             for s in memories.indices {
+                // Every year here passed `DayRange.year` in `add`, which is all a plan needs: never false.
                 let ok = slot.pointee.evaluators[s].evaluate(count: n, year: years[s]) { r in self.profile(r) }
                 guard ok else { continue }
                 let m = memories[s], w = m.width
