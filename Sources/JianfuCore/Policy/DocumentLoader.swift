@@ -53,16 +53,24 @@ struct DocumentLoader {
         return (doc, rules)
     }
 
-    /// Byte search (Foundation's `contains` is slow on large Chinese texts).
+    /// Byte search (Foundation's `contains` is slow on large Chinese texts): the first byte found with `memchr`,
+    /// the rest compared with `memcmp`. Every policy load checks every rule's quote against the gazette.
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, needle.count <= hay.count else { return needle.isEmpty }
-        var i = 0
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
+        return hay.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                guard let hb = h.baseAddress, let nb = n.baseAddress else { return false }
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    guard let hit = memchr(hb + i, Int32(first), last - i + 1) else { return false }
+                    let at = hb.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hb + at, nb, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     private func compile(_ n: JSONNode?, _ ctx: String, _ what: String, env: CompileEnv, _ r: inout NodeReader,
