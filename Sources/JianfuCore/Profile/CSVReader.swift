@@ -115,6 +115,19 @@ public final class CSVReader {
         try detectEncoding(encoding)
     }
 
+    /// Parses the next non-blank record straight into `batch` (no row handed out); false at end of input.
+    func appendNext(to batch: CSVRowBatch) throws(CSVError) -> Bool {
+        while true {
+            switch try parseRecord() {
+            case .record:
+                batch.append(storage: storage)
+                return true
+            case .endOfInput: return false
+            case .needMore: try refill()
+            }
+        }
+    }
+
     /// Returns the next non-blank record, or nil at end of input.
     /// The returned row views storage that the next call overwrites; use `CSVRow.copy()` to keep it.
     public func next() throws(CSVError) -> CSVRow? {

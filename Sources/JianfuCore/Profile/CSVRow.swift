@@ -241,8 +241,10 @@ public final class CSVRowBatch: @unchecked Sendable {
     }
 
     /// Copies `row` (which the reader will overwrite) into the batch.
-    func append(_ row: CSVRow) {
-        let st = row.storage
+    func append(_ row: CSVRow) { append(storage: row.storage) }
+
+    /// Copies the record `st` holds (which the reader will overwrite) into the batch.
+    func append(storage st: CSVRowStorage) {
         let n = st.spanCount
         let first = n > 0 ? st.spans[0].start : 0
         let last = n > 0 ? st.spans[n - 1].end : 0

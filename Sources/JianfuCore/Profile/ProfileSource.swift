@@ -148,7 +148,7 @@ public struct CSVProfileSource: ProfileSource {
         }
         do {
             // A batch stays well under 2 GiB of bytes, so its spans' 32-bit offsets hold.
-            while batch.count < limit, batch.byteSize < 1 << 30, let row = try reader.next() { batch.append(row) }
+            while batch.count < limit, batch.byteSize < 1 << 30, try reader.appendNext(to: batch) {}
         } catch { throw Diagnostics([Diagnostic(file, error.description)]) }
         return batch.count == 0 ? nil : .csv(batch, mapper, file: file)
     }
