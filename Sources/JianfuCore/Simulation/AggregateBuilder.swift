@@ -44,7 +44,6 @@ struct AggregateBuilder {
     mutating func add(_ results: BatchResults, rows n: Int, region: (Int) -> String?, employees: (Int) -> Rational?) {
         let w = width
         for r in 0..<n { rowLow[r] = 0; rowHigh[r] = 0; rowFlags[r] = 0 }
-        for k in 0..<(keys.categories.count * w) { categorySeen[k] = 0; categoryLow[k] = 0; categoryHigh[k] = 0 }
         let last = keys.categories.count - 1
         let t = results.tallies
         for i in 0..<min(results.ruleCount, base.rules.count) {
@@ -87,9 +86,11 @@ struct AggregateBuilder {
             }
         }
         for c in 0..<keys.categories.count {
+            // Each entry is cleared as it is read: the next batch starts from zeros.
             for r in 0..<n where categorySeen[c * w + r] != 0 {
-                let high = categoryHigh[c * w + r]
-                categoryBuckets[c].add(Aggregate.Bucket(enterprises: 1, beneficiaries: high > 0 ? 1 : 0, low: categoryLow[c * w + r], high: high))
+                let k = c * w + r, high = categoryHigh[k]
+                categoryBuckets[c].add(Aggregate.Bucket(enterprises: 1, beneficiaries: high > 0 ? 1 : 0, low: categoryLow[k], high: high))
+                categorySeen[k] = 0; categoryLow[k] = 0; categoryHigh[k] = 0
             }
         }
     }
