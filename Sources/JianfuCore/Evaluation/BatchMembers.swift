@@ -4,6 +4,9 @@ struct MemberView {
     /// Items × keys: item `k`'s key `j` at `k * keyCount + j` (a plain list's item is key 0).
     var values: UnsafeMutablePointer<FieldValue?>
     var keyCount: Int
+    /// Per item, the keys given (bit `j` for key `j`): a new item clears its bits, not its values. Items of more
+    /// than 64 keys clear their values instead.
+    var given: UnsafeMutablePointer<UInt64>
     /// Per row: its first item, how many, and whether the field is given at all (a list may be empty).
     var first: UnsafeMutablePointer<Int32>
     var count: UnsafeMutablePointer<Int32>
@@ -13,7 +16,9 @@ struct MemberView {
     var capacity: Int
 
     @inline(__always)
-    func value(item: Int, key: Int) -> FieldValue? { values[item * keyCount + key] }
+    func value(item: Int, key: Int) -> FieldValue? {
+        keyCount > 64 || given[item] & (1 << UInt64(key)) != 0 ? values[item * keyCount + key] : nil
+    }
 }
 
 extension BatchMemory {
@@ -37,12 +42,14 @@ extension BatchMemory {
         let first = UnsafeMutablePointer<Int32>.allocate(capacity: width); first.initialize(repeating: 0, count: width)
         let count = UnsafeMutablePointer<Int32>.allocate(capacity: width); count.initialize(repeating: 0, count: width)
         let present = UnsafeMutablePointer<UInt8>.allocate(capacity: width); present.initialize(repeating: 0, count: width)
-        return MemberView(values: values, keyCount: keyCount, first: first, count: count, present: present, used: 0, capacity: capacity)
+        let given = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity); given.initialize(repeating: 0, count: capacity)
+        return MemberView(values: values, keyCount: keyCount, given: given, first: first, count: count, present: present,
+                          used: 0, capacity: capacity)
     }
 
     static func freeView(_ v: MemberView) {
         v.values.deinitialize(count: v.capacity * v.keyCount); v.values.deallocate()
-        v.first.deallocate(); v.count.deallocate(); v.present.deallocate()
+        v.given.deallocate(); v.first.deallocate(); v.count.deallocate(); v.present.deallocate()
     }
 
     /// Starts row `i`'s members of `slot` (none yet); row 0 starts a new batch and empties the pool.
@@ -65,10 +72,19 @@ extension BatchMemory {
             (values + v.capacity * v.keyCount).initialize(repeating: nil, count: (capacity - v.capacity) * v.keyCount)
             v.values.deallocate()
             v.values = values
+            let given = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            given.moveInitialize(from: v.given, count: v.capacity)
+            (given + v.capacity).initialize(repeating: 0, count: capacity - v.capacity)
+            v.given.deallocate()
+            v.given = given
             v.capacity = capacity
         }
         let k = v.used
-        for j in 0..<v.keyCount { v.values[k * v.keyCount + j] = nil }
+        if v.keyCount > 64 {
+            for j in 0..<v.keyCount { v.values[k * v.keyCount + j] = nil }
+        } else {
+            v.given[k] = 0
+        }
         v.used += 1
         v.count[i] += 1
         members[slot] = v
@@ -79,6 +95,7 @@ extension BatchMemory {
     func setMember(_ slot: Int, item: Int, key: Int, _ value: FieldValue) {
         let v = members[slot]
         v.values[item * v.keyCount + key] = value
+        if v.keyCount <= 64 { v.given[item] |= 1 << UInt64(key) }
     }
 
     /// Row `i`'s list or record field `slot` from a profile's value.
