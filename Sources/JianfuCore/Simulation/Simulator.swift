@@ -204,6 +204,14 @@ public final class Simulator {
         init(rows: CSVRowBatch, mapper: CSVProfileMapper, view: CSVRowStorage) {
             self.rows = rows; self.mapper = mapper; self.view = view
         }
+
+        /// Batch row `k` written by the fast reader at place `r` of every memory; its line, or nil when the fast
+        /// reader leaves the row to the profile reader.
+        func load(_ k: Int, into memories: [BatchMemory], at r: Int) -> Int? {
+            let row = rows.row(k, in: view)
+            for s in memories.indices where !mapper.load(row, into: memories[s], at: r) { return nil }
+            return row.line
+        }
     }
 
     /// Fills the evaluators' registers row by row and evaluates them a batch (`BatchEvaluator.width` rows, one
@@ -287,12 +295,7 @@ public final class Simulator {
         /// Loads batch row `k` at place `r` of every evaluator; its line, or nil when the row is rejected.
         private mutating func load(_ k: Int, at r: Int) -> Int? {
             profiles[r] = nil
-            if let csv {
-                let row = csv.rows.row(k, in: csv.view)
-                var loaded = true
-                for m in memories where !csv.mapper.load(row, into: m, at: r) { loaded = false; break }
-                if loaded { return row.line }
-            }
+            if let line = csv?.load(k, into: memories, at: r) { return line }
             switch reader.record(k) {
             case .profile(let p):
                 for m in memories { m.load(row: r, p.values, used: m.usedSlots) }
