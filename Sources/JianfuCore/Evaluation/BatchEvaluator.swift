@@ -203,7 +203,6 @@ public struct BatchEvaluator {
     private mutating func run(_ i: Int, _ n: Int) {
         guard let rule = program.rules[i] else { return }
         let pr = state.planRules[i]
-        let grouped = ruleGroup[i] >= 0
         let results = scratch.results, s = scratch, w = BatchEvaluator.width
         guard pr.inForce else {
             for r in 0..<n { results.set(i * w + r, .notInForce) }
@@ -217,12 +216,13 @@ public struct BatchEvaluator {
         // Only the state this rule's shape reads is set: the piece before the window and cuts, window and cut
         // flags, the cap, the first segment of a rule without proration.
         let spanned = rule.window != nil || !rule.cuts.isEmpty, noProration = rule.proration == .none
+        let onePiece = !spanned && pr.segmentCount == 1
         for r in 0..<n {
             switch s.scopeTests[scopeBase + r] {
             case 0: results.set(i * w + r, .ineligible)
             case 1:
                 rows[live] = Int32(r); live += 1
-                s.spanStart[r] = base.start; s.spanEnd[r] = base.end
+                if !onePiece { s.spanStart[r] = base.start; s.spanEnd[r] = base.end }
                 s.holdsAny[r] = 0; s.dead[r] = 0
                 if spanned {
                     m.pieceStart[r] = base.start; m.pieceEnd[r] = base.end
@@ -254,6 +254,24 @@ public struct BatchEvaluator {
             }
             live = kept
             guard live > 0 else { return }
+        }
+        if onePiece {
+            // One piece, the same for every row: the segment ∩ the rule's base, with one weight.
+            let segment = state.segments[pr.firstSegment]
+            let start = max(segment.range.start.raw, base.start), end = min(segment.range.end.raw, base.end)
+            if start < end {
+                m.paramBase = segment.params * state.paramCount
+                let range = DayRange(Day(raw: start), Day(raw: end))
+                let weight = range == segment.range ? segment.weight : Evaluator.weight(range, year: plan.range, proration: rule.proration)
+                for j in 0..<live {
+                    let r = Int(rows[j])
+                    m.pieceStart[r] = start; m.pieceEnd[r] = end
+                    sel[j] = rows[j]
+                }
+                runPiece(rule, BatchSelection(index: sel, count: live), segment, weight: weight)
+            }
+            finish(rule, i, live)
+            return
         }
         let maxCuts = program.maxCuts
         for cut in rule.cuts {
@@ -290,9 +308,17 @@ public struct BatchEvaluator {
                     sel[count] = Int32(r); count += 1
                 }
                 guard count > 0 else { continue }
-                runPiece(rule, BatchSelection(index: sel, count: count), segment)
+                runPiece(rule, BatchSelection(index: sel, count: count), segment, weight: nil)
             }
         }
+        finish(rule, i, live)
+    }
+
+    /// Each live row's tally for rule `i` from its sums, or the row left to the interval evaluator.
+    @inline(__always)
+    private mutating func finish(_ rule: BatchRule, _ i: Int, _ live: Int) {
+        let results = scratch.results, s = scratch, w = BatchEvaluator.width, rows = s.rows
+        let grouped = ruleGroup[i] >= 0
         for j in 0..<live {
             let r = Int(rows[j])
             if s.dead[r] != 0 { undecided.append((r, i)); continue }
@@ -304,7 +330,8 @@ public struct BatchEvaluator {
     }
 
     /// One piece of the year for the selected rows: `let`s, conditions, and what the rule gives where they hold.
-    private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment) {
+    /// `weight`: the piece's share of the year where it is the same for every row.
+    private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment, weight: Rational?) {
         let m = memory, s = scratch, sel = pieceRows.index
         for store in rule.conditionLets { store(m, pieceRows) }
         let holds = rule.conditions.prepare(m, pieceRows)
@@ -325,15 +352,15 @@ public struct BatchEvaluator {
         let amount = rule.amount?.prepare(m, rows), cap = rule.cap?.prepare(m, rows)
         for j in 0..<kept {
             let r = Int(sel[j])
-            if !add(rule, r, segment, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1 }
+            if !add(rule, r, segment, weight, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1 }
         }
     }
 
     /// Adds what row `r`'s piece gives (weighted by its share of the year) to the row's sums, and takes the cap
     /// from its first piece that holds; false when a value is unknown or overflows.
     @inline(__always)
-    private func add(_ rule: BatchRule, _ r: Int, _ segment: PointState.Segment, low: NumReader?, high: NumReader?,
-                     amount: NumReader?, cap: NumReader?) -> Bool {
+    private func add(_ rule: BatchRule, _ r: Int, _ segment: PointState.Segment, _ weight: Rational?, low: NumReader?,
+                     high: NumReader?, amount: NumReader?, cap: NumReader?) -> Bool {
         let s = scratch
         var lowValue: Rational?, highValue: Rational?, amountValue: Rational?
         if let low { guard let v = low(r) else { return false }; lowValue = v }
@@ -345,8 +372,13 @@ public struct BatchEvaluator {
             if let cap { guard let v = cap(r) else { return false }; s.capValue[r] = v }
             s.capDone[r] = 1
         }
-        let piece = DayRange(Day(raw: memory.pieceStart[r]), Day(raw: memory.pieceEnd[r]))
-        let w = piece == segment.range ? segment.weight : Evaluator.weight(piece, year: plan.range, proration: rule.proration)
+        let w: Rational
+        if let weight {
+            w = weight
+        } else {
+            let piece = DayRange(Day(raw: memory.pieceStart[r]), Day(raw: memory.pieceEnd[r]))
+            w = piece == segment.range ? segment.weight : Evaluator.weight(piece, year: plan.range, proration: rule.proration)
+        }
         let first = s.holdsAny[r] == 0
         s.holdsAny[r] = 1
         guard BatchScratch.sum(s.sumLow + r, lowValue, w, first) else { return false }
