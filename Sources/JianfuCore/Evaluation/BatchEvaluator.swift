@@ -32,6 +32,9 @@ public struct BatchEvaluator {
     private let grouped: [(rule: Int, group: Int)]
     private let ruleGroup: [Int]
     private var winnerHigh: [Rational]
+    /// Per rule: the fields a profile made back from the registers holds for the interval evaluator (the rule's
+    /// slots, its scope's and the year).
+    private let fallbackSlots: [[Int]]
     /// The tallies of the last batch, rule by rule.
     public var results: BatchResults { BatchResults(tallies: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
     /// How many rules run as batch code, and how many row by row, for the current year.
@@ -69,6 +72,9 @@ public struct BatchEvaluator {
         grouped = pointRules.indices.compactMap { i in pointRules[i].group >= 0 ? (i, pointRules[i].group) : nil }
         ruleGroup = pointRules.map(\.group)
         winnerHigh = Array(repeating: .zero, count: points.groupCount)
+        let policy = engine.policy
+        let common = [regionSlot, industrySlot, policy.schema.fieldIndex("year")].compactMap { $0 }
+        fallbackSlots = program.ruleSlots.map { Array(Set($0 + common)).sorted() }
         usePlan(plan)
     }
 
@@ -100,8 +106,10 @@ public struct BatchEvaluator {
     }
 
     /// Evaluates every rule for rows 0..<n already loaded into `memory`, all in `year`. `profile` gives a row as a
-    /// `Profile` for the interval evaluator (only where it must decide) and for rules run row by row.
-    mutating func evaluate(count n: Int, year: Int, profile: (Int) -> Profile) -> Bool {
+    /// `Profile` for the interval evaluator (only where it must decide) and for rules run row by row; nil where
+    /// the row is in the registers alone: the interval evaluator then reads a profile made back from them with
+    /// the fields the rule reads.
+    mutating func evaluate(count n: Int, year: Int, profile: (Int) -> Profile?) -> Bool {
         if year != plan.year {
             guard let p = engine.plan(year) else { return false }
             usePlan(p)
@@ -115,7 +123,7 @@ public struct BatchEvaluator {
         }
         if !rowRules.isEmpty {
             for r in 0..<n {
-                state.start(profile(r), regionSlot: regionSlot, industrySlot: industrySlot)
+                state.start(profile(r) ?? memory.profile(row: r, origin: ""), regionSlot: regionSlot, industrySlot: industrySlot)
                 rowSteps(&state)
                 for i in rowRules {
                     results.set(i * w + r, state.tallies[i])
@@ -133,7 +141,7 @@ public struct BatchEvaluator {
     /// The rules the batch code left undecided, by the interval evaluator, row by row. An outcome is kept for
     /// each rule and the values it reads (with its scope test): rows alike in those get it without evaluating
     /// again (rules whose inputs rarely repeat stop being kept).
-    private mutating func decideUndecided(_ profile: (Int) -> Profile) {
+    private mutating func decideUndecided(_ profile: (Int) -> Profile?) {
         let results = scratch.results, w = BatchEvaluator.width
         undecided.sort { $0.row < $1.row }
         var k = 0
@@ -141,6 +149,7 @@ public struct BatchEvaluator {
             let r = undecided[k].row
             var p: Profile?
             var ev: Evaluator?
+            var given: Bool?
             while k < undecided.count && undecided[k].row == r {
                 let i = undecided[k].rule
                 k += 1
@@ -159,7 +168,14 @@ public struct BatchEvaluator {
                         continue
                     }
                 }
-                if p == nil { p = profile(r); ev = ruleEvaluator.evaluator(for: p!) }
+                if given == nil {
+                    p = profile(r)
+                    given = p != nil
+                }
+                // A row in the registers alone: a profile of the fields this rule reads, so the rows' outcome
+                // depends on those fields alone (as the cache's key).
+                if given == false { p = memory.profile(row: r, slots: fallbackSlots[i]); ev = nil }
+                if ev == nil, let p { ev = ruleEvaluator.evaluator(for: p) }
                 guard let row = p, var e = ev else { continue }
                 let result = ruleEvaluator.evaluate(i, row, trace: false, using: &e)
                 ev = e

@@ -131,6 +131,13 @@ extension BatchMemory {
         return p
     }
 
+    /// Row `i` as a profile of the fields `slots` alone (the others missing).
+    func profile(row i: Int, slots: [Int]) -> Profile {
+        var p = Profile(fieldCount: fieldCount, origin: "")
+        for slot in slots where slot < fieldCount { p.values[slot] = value(slot, row: i) }
+        return p
+    }
+
     /// Field `slot` of row `i` as loaded (a scalar from its registers, a list or record from its pool).
     func value(_ slot: Int, row i: Int) -> FieldValue? {
         if case .list = fieldKinds[slot] {} else if case .record = fieldKinds[slot] {} else {

@@ -312,10 +312,10 @@ public final class Simulator {
             guard filled > 0 else { return }
             let n = filled
             filled = 0
-            let keys = slot.pointee.keys
+            let keys = slot.pointee.keys, profiles = self.profiles
             for s in memories.indices {
                 // Every year here passed `DayRange.year` in `add`, which is all a plan needs: never false.
-                let ok = slot.pointee.evaluators[s].evaluate(count: n, year: years[s]) { r in self.profile(r) }
+                let ok = slot.pointee.evaluators[s].evaluate(count: n, year: years[s]) { r in profiles[r] }
                 guard ok else { continue }
                 let m = memories[s], w = m.width
                 let results = slot.pointee.evaluators[s].results
@@ -324,12 +324,6 @@ public final class Simulator {
             }
         }
 
-        /// Place `r`'s row as a profile: the one it was loaded from, or one made back from the registers (every
-        /// field a rule reads, as loaded).
-        func profile(_ r: Int) -> Profile {
-            if let p = profiles[r] { return p }
-            return memories[0].profile(row: r, origin: file)
-        }
     }
 
     static func line(_ origin: String) -> Int { Int(origin.split(separator: ":").last ?? "") ?? 0 }
