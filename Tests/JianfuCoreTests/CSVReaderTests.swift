@@ -26,6 +26,29 @@ private func readAll(
     return rows
 }
 
+/// Reads every record as `appendNext` puts it into batches (plain records without spans, split when read);
+/// also how many were plain.
+private func readAllBatched(
+    _ path: String, chunkSize: Int
+) throws -> (rows: [(line: Int, cells: [String])], plain: Int) {
+    let reader = try CSVReader(path: path, encoding: .auto, chunkSize: chunkSize)
+    var rows: [(line: Int, cells: [String])] = []
+    var plain = 0
+    while true {
+        // Small batches: records land at every place of a batch.
+        let batch = CSVRowBatch(path: path, encoding: reader.detectedEncoding, capacity: 16)
+        var more = true
+        while batch.count < 3, more { more = try reader.appendNext(to: batch) }
+        let view = batch.makeView()
+        for k in 0..<batch.count {
+            if batch.plain(k) != nil { plain += 1 }
+            let row = batch.row(k, in: view)
+            rows.append((row.line, try row.strings()))
+        }
+        if !more { return (rows, plain) }
+    }
+}
+
 private func cells(_ rows: [(line: Int, cells: [String])]) -> [[String]] { rows.map(\.cells) }
 private func lines(_ rows: [(line: Int, cells: [String])]) -> [Int] { rows.map(\.line) }
 
@@ -283,6 +306,55 @@ struct CSVReaderTests {
             #expect(rows.count == expected.count, "chunk \(chunkSize)")
             #expect(cells(rows) == cells(expected), "chunk \(chunkSize)")
             #expect(lines(rows) == lines(expected), "chunk \(chunkSize)")
+        }
+    }
+
+    /// Batches (which keep plain records unsplit) hold what `next` reads, cell for cell and line for line, with
+    /// records cut at every buffer edge.
+    @Test("batches read what next() reads", arguments: [
+        "a,b\n1,2\n3,4\n",
+        "a,b\r\n1,2\r\n3,4\r\n",
+        "a,b\r\n1,2\n3,4\r\n",
+        "a,b\r1,2\r3,4\r",
+        "a,b\n1,2\r\n3,4",
+        "a,b\r\n1,2\r\n3,4\r",
+        "\n\na,b\n\r\n\n1,2\n\n",
+        "a,,c\n,\n\"\"\nx,",
+        "\u{FEFF}名,b\r\n1,2\r\n",
+        "a,b\n1,\"x\ny\"\n3,4\n5,\"\"\"q\"\n6,7\n",
+        "a,b\n1,x\"y\n2,3\n",
+        "a,b\n1,2\r3,4\n5,6\n",
+        "a,b,c\n1,2\n3,4,5,6\n7,8,9",
+    ])
+    func batchesReadWhatNextReads(_ text: String) throws {
+        let path = try temporaryFile(text)
+        for chunkSize in [1, 2, 3, 5, 8, 1 << 20] {
+            let expected = try readAll(path, chunkSize: chunkSize)
+            let got = try readAllBatched(path, chunkSize: chunkSize)
+            #expect(cells(got.rows) == cells(expected), "chunk \(chunkSize)")
+            #expect(lines(got.rows) == lines(expected), "chunk \(chunkSize)")
+        }
+    }
+
+    @Test func plainRecordsAreKeptUnsplitAmongQuotedOnes() throws {
+        // Every fifth record has a quoted cell (every tenth across two lines); the others are plain.
+        var text = "id,note,n\r\n"
+        var expected: [(line: Int, cells: [String])] = [(1, ["id", "note", "n"])]
+        var line = 2
+        for i in 0..<2_000 {
+            let note = i % 10 == 0 ? "a\nb" : (i % 5 == 0 ? "x,\"y\"" : "名\(i)")
+            let cell = i % 5 == 0 ? "\"" + note.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : note
+            text += "\(i),\(cell),\(i * 7)" + (i % 2 == 0 ? "\r\n" : "\n")
+            expected.append((line, [String(i), note, String(i * 7)]))
+            line += i % 10 == 0 ? 2 : 1
+        }
+        let path = try temporaryFile(text)
+        for chunkSize in [7, 4096, 1 << 20] {
+            let got = try readAllBatched(path, chunkSize: chunkSize)
+            #expect(cells(got.rows) == cells(expected), "chunk \(chunkSize)")
+            #expect(lines(got.rows) == lines(expected), "chunk \(chunkSize)")
+            // The header and 4 of 5 records are plain, but for those a small buffer cuts.
+            #expect(got.plain > (chunkSize > 4096 ? 1_600 : 1_000), "chunk \(chunkSize): \(got.plain) plain")
         }
     }
 

@@ -76,14 +76,93 @@ extension CSVProfileMapper {
             guard case .success(let v) = cell(row, c, gb: gb) else { return false }
             memory.set(slot, i, v)
         }
-        // List and record fields with no columns in this file are missing.
-        for slot in memory.memberSlots where !hasMemberColumns[slot] { memory.startMembers(slot, row: i, present: false) }
-        guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
         return loadMembers(row, into: memory, at: i, gb: gb)
     }
 
-    /// Record and list fields, assembled as `profile` assembles them.
+    /// `load` for a plain record (`n` bytes at `record`: no quotes, no line breaks), split on commas while its
+    /// cells are read, in one pass. `view` is then pointed at the record, for the cells the fast reader leaves
+    /// to `cell` and for list and record fields. Writes what `load` writes; false where `load` is false.
+    func load(plain record: UnsafeMutablePointer<UInt8>, count n: Int, line: Int, view: CSVRowStorage,
+              into memory: BatchMemory, at i: Int) -> Bool {
+        let columnCount = columns.count
+        let spans = view.spanBuffer(columnCount), left = view.markBuffer(columnCount)
+        var leftCount = 0
+        var p = 0
+        for c in 0..<columnCount {
+            // Fewer cells than columns.
+            guard p <= n else { return false }
+            let slot = scalarSlots[c]
+            var q = p
+            if slot >= 0, case .number(let domain) = fastCells[c] {
+                // The digits are read while the cell's end is looked for.
+                let negative = q < n && record[q] == 0x2D
+                if negative { q += 1 }
+                var units: Int64 = 0, power: Int64 = 1, digits = 0, sawDot = false, plain = true
+                while q < n {
+                    let b = record[q]
+                    let d = b &- 0x30
+                    if d < 10 {
+                        units = units &* 10 &+ Int64(d)
+                        digits &+= 1
+                        if sawDot { power &*= 10 }
+                    } else if b == 0x2C {
+                        break
+                    } else if b == 0x2E && !sawDot && digits > 0 {
+                        sawDot = true
+                    } else {
+                        plain = false
+                        while q < n && record[q] != 0x2C { q += 1 }
+                        break
+                    }
+                    q += 1
+                }
+                spans[c] = CellSpan(start: p, end: q, escaped: false)
+                if q == p {
+                    memory.setMissing(slot, i, text: emptyIsText[c])
+                } else if plain && digits > 0 && digits <= 18 && (!sawDot || power > 1) {
+                    // As `plainDecimal` reads it (and "0" as `load` does).
+                    let u = negative ? -units : units
+                    guard domain.accepts(units: u, power: power) else { return false }
+                    if memory.reads[slot] { memory.setNumber(slot, i, q - p == 1 && u == 0 ? .zero : Rational(plainDecimal: u, power: power)) }
+                } else {
+                    left[leftCount] = Int32(c); leftCount += 1
+                }
+                p = q + 1
+                continue
+            }
+            while q < n && record[q] != 0x2C { q += 1 }
+            spans[c] = CellSpan(start: p, end: q, escaped: false)
+            defer { p = q + 1 }
+            // List and record cells are read with the others below.
+            guard slot >= 0 else { continue }
+            if q == p { memory.setMissing(slot, i, text: emptyIsText[c]); continue }
+            let b = UnsafeBufferPointer(start: record + p, count: q - p)
+            let read = memory.reads[slot]
+            if case .text = fastCells[c] {
+                if !read && b.allSatisfy({ $0 < 0x80 }) { continue }
+            } else if let v = fastValue(b, column: c) {
+                if read { memory.set(slot, i, v) }
+                continue
+            }
+            left[leftCount] = Int32(c); leftCount += 1
+        }
+        // More cells than columns.
+        guard p == n + 1 else { return false }
+        view.view(bytes: record, spans: spans, count: columnCount, line: line)
+        let row = CSVRow(storage: view), gb = view.encoding == .gb18030
+        for k in 0..<leftCount {
+            let c = Int(left[k])
+            guard case .success(let v) = cell(row, c, gb: gb) else { return false }
+            memory.set(scalarSlots[c], i, v)
+        }
+        return loadMembers(row, into: memory, at: i, gb: gb)
+    }
+
+    /// Record and list fields, assembled as `profile` assembles them (those with no columns in this file are
+    /// missing).
     private func loadMembers(_ row: CSVRow, into memory: BatchMemory, at i: Int, gb: Bool) -> Bool {
+        for slot in memory.memberSlots where !hasMemberColumns[slot] { memory.startMembers(slot, row: i, present: false) }
+        guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
         let bytes = row.storage.bytes, spans = row.storage.spans
         /// A cell's value: nil for an empty cell, `.failure` for a rejected one.
         func value(_ c: Int) -> Result<FieldValue?, Reject> {

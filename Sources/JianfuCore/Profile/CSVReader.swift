@@ -96,6 +96,9 @@ public final class CSVReader {
     /// Bytes read from the file so far (for progress and ETA).
     public private(set) var bytesRead = 0
     @exclusivity(unchecked) private var line = 1  // physical line on which the next record starts
+    /// Bytes from `start` up to here hold no quote and no line break other than LF or CRLF: records wholly
+    /// before it are plain (split on commas alone). Recomputed when `start` reaches it and after each refill.
+    @exclusivity(unchecked) private var plainUntil = 0
 
     /// How many leading bytes auto-detection inspects.
     static let detectionWindow = 64 * 1024
@@ -115,9 +118,17 @@ public final class CSVReader {
         try detectEncoding(encoding)
     }
 
-    /// Parses the next non-blank record straight into `batch` (no row handed out); false at end of input.
+    /// Parses the next non-blank record straight into `batch` (no row handed out); false at end of input. A plain
+    /// record (no quotes, no line breaks but its own LF or CRLF) is copied with no spans: the thread that reads
+    /// it splits it on commas, while it reads its cells.
     func appendNext(to batch: CSVRowBatch) throws(CSVError) -> Bool {
         while true {
+            if let (from, to, next) = plainRecord() {
+                batch.append(plain: storage.bytes + from, count: to - from, line: line)
+                line += 1
+                start = next
+                return true
+            }
             switch try parseRecord() {
             case .record:
                 batch.append(storage: storage)
@@ -142,8 +153,47 @@ public final class CSVReader {
 
     // MARK: - Input
 
+    /// The next record's bytes (without its line break) and the start of the one after, when it is plain and
+    /// whole in the buffer; nil otherwise (`parseRecord` then reads it: blank lines, quotes, CR alone, a record
+    /// the buffer cuts).
+    @inline(__always)
+    private func plainRecord() -> (Int, Int, Int)? {
+        let from = start
+        guard from < end else { return nil }
+        let base = storage.bytes
+        if base[from] == CSVReader.lf || base[from] == CSVReader.cr { return nil }
+        if from >= plainUntil { findPlainUntil() }
+        let limit = plainUntil
+        guard limit > from else { return nil }
+        guard let hit = memchr(base + from, Int32(CSVReader.lf), limit - from) else {
+            // The last record, with no line break after it.
+            return limit == end && atEOF ? (from, end, end) : nil
+        }
+        let lf = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        let to = lf > from && base[lf - 1] == CSVReader.cr ? lf - 1 : lf
+        return (from, to, lf + 1)
+    }
+
+    /// Sets `plainUntil`: the first quote after `start`, or CR not followed by LF (or one the buffer cuts).
+    private func findPlainUntil() {
+        let base = storage.bytes
+        var limit = end
+        if start < end, let q = memchr(base + start, Int32(CSVReader.quote), end - start) {
+            limit = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+        }
+        var k = start
+        while k < limit, let c = memchr(base + k, Int32(CSVReader.cr), limit - k) {
+            let at = base.distance(to: c.assumingMemoryBound(to: UInt8.self))
+            if at + 1 < end && base[at + 1] == CSVReader.lf { k = at + 2; continue }
+            limit = at
+            break
+        }
+        plainUntil = limit
+    }
+
     /// Moves the unparsed tail to the front, grows the buffer if one record fills it, and reads once.
     private func refill() throws(CSVError) {
+        plainUntil = 0
         if start > 0 {
             let base = storage.bytes
             memmove(base, base + start, end - start)  // regions may overlap

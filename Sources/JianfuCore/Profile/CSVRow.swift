@@ -134,11 +134,55 @@ final class CSVRowStorage {
         owns = false
     }
 
+    /// A view's own spans, for plain records (which a batch keeps without spans): split here.
+    @exclusivity(unchecked) private var ownSpans: UnsafeMutablePointer<CellSpan>?
+    @exclusivity(unchecked) private var ownSpanCapacity = 0
+
+    /// The view's own span buffer, with room for at least `count` spans (its contents are not kept on growth).
+    func spanBuffer(_ count: Int) -> UnsafeMutablePointer<CellSpan> {
+        if let own = ownSpans, ownSpanCapacity >= count { return own }
+        ownSpans?.deallocate()
+        ownSpanCapacity = max(64, count * 2)
+        let own = UnsafeMutablePointer<CellSpan>.allocate(capacity: ownSpanCapacity)
+        ownSpans = own
+        return own
+    }
+
+    @exclusivity(unchecked) private var ownMarks: UnsafeMutablePointer<Int32>?
+    @exclusivity(unchecked) private var ownMarkCapacity = 0
+
+    /// The view's own list of cell indices (room for `count`), for a reader to note cells it leaves for later.
+    func markBuffer(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if let own = ownMarks, ownMarkCapacity >= count { return own }
+        ownMarks?.deallocate()
+        ownMarkCapacity = max(64, count * 2)
+        let own = UnsafeMutablePointer<Int32>.allocate(capacity: ownMarkCapacity)
+        ownMarks = own
+        return own
+    }
+
+    /// Points the view at a plain record (no quotes, no line breaks): its cells are split on commas here.
+    func view(plain bytes: UnsafeMutablePointer<UInt8>, count n: Int, line: Int) {
+        var cells = 1
+        for k in 0..<n where bytes[k] == 0x2C { cells += 1 }
+        let out = spanBuffer(cells)
+        var from = 0, c = 0
+        for k in 0..<n where bytes[k] == 0x2C {
+            out[c] = CellSpan(start: from, end: k, escaped: false)
+            c += 1
+            from = k + 1
+        }
+        out[c] = CellSpan(start: from, end: n, escaped: false)
+        view(bytes: bytes, spans: out, count: cells, line: line)
+    }
+
     func view(bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CellSpan>, count: Int, line: Int) {
         self.bytes = bytes; self.spans = spans; spanCount = count; self.line = line
     }
 
     deinit {
+        ownSpans?.deallocate()
+        ownMarks?.deallocate()
         guard owns else { return }
         bytes.deallocate()
         spans.deallocate()
@@ -194,8 +238,9 @@ public final class CSVRowBatch: @unchecked Sendable {
     @exclusivity(unchecked) private var spans: UnsafeMutablePointer<CellSpan>
     @exclusivity(unchecked) private var spanCapacity: Int
     @exclusivity(unchecked) private var spanTotal = 0
-    /// Per row: first span, number of cells, line.
-    @exclusivity(unchecked) private var rows: [(firstSpan: Int, count: Int, line: Int)] = []
+    /// Per row: first span and number of cells, or for a plain record (kept without spans) its first byte and
+    /// byte count; its line.
+    @exclusivity(unchecked) private var rows: [(first: Int, count: Int, line: Int, plain: Bool)] = []
     let path: String
     let encoding: CSVEncoding
 
@@ -257,9 +302,25 @@ public final class CSVRowBatch: @unchecked Sendable {
             let sp = st.spans[k]
             (spans + spanTotal + k).initialize(to: CellSpan(start: sp.start + shift, end: sp.end + shift, escaped: sp.escaped))
         }
-        rows.append((spanTotal, n, st.line))
+        rows.append((spanTotal, n, st.line, false))
         byteCount += length
         spanTotal += n
+    }
+
+    /// Copies a plain record (no quotes, no line breaks: `n` bytes at `record`, without its line break) into the
+    /// batch, without spans: the thread that reads it splits it.
+    func append(plain record: UnsafeMutablePointer<UInt8>, count n: Int, line: Int) {
+        CSVRowBatch.ensure(&bytes, &byteCapacity, used: byteCount, adding: n)
+        (bytes + byteCount).update(from: record, count: n)
+        rows.append((byteCount, n, line, true))
+        byteCount += n
+    }
+
+    /// Row `k` when it is a plain record: its bytes and line.
+    @inline(__always)
+    func plain(_ k: Int) -> (bytes: UnsafeMutablePointer<UInt8>, count: Int, line: Int)? {
+        let r = rows[k]
+        return r.plain ? (bytes + r.first, r.count, r.line) : nil
     }
 
     /// A view storage for `row(_:in:)`, one per thread.
@@ -268,7 +329,11 @@ public final class CSVRowBatch: @unchecked Sendable {
     /// Row `k` through `view` (valid until the view is pointed elsewhere; the batch must stay alive).
     func row(_ k: Int, in view: CSVRowStorage) -> CSVRow {
         let r = rows[k]
-        view.view(bytes: bytes, spans: spans + r.firstSpan, count: r.count, line: r.line)
+        if r.plain {
+            view.view(plain: bytes + r.first, count: r.count, line: r.line)
+        } else {
+            view.view(bytes: bytes, spans: spans + r.first, count: r.count, line: r.line)
+        }
         return CSVRow(storage: view)
     }
 }

@@ -208,6 +208,13 @@ public final class Simulator {
         /// Batch row `k` written by the fast reader at place `r` of every memory; its line, or nil when the fast
         /// reader leaves the row to the profile reader.
         func load(_ k: Int, into memories: [BatchMemory], at r: Int) -> Int? {
+            if let plain = rows.plain(k) {
+                for s in memories.indices
+                where !mapper.load(plain: plain.bytes, count: plain.count, line: plain.line, view: view, into: memories[s], at: r) {
+                    return nil
+                }
+                return plain.line
+            }
             let row = rows.row(k, in: view)
             for s in memories.indices where !mapper.load(row, into: memories[s], at: r) { return nil }
             return row.line
