@@ -66,6 +66,23 @@ import Testing
         #expect(a == b)
     }
 
+    /// Free text no rule reads is checked, not kept: a name that is not valid UTF-8 still rejects its row.
+    @Test func invalidTextInAPlainRecordRejectsItsRow() throws {
+        var lines = Population.csv(30, seed: 33).split(separator: "\n").map { Array($0.utf8) }
+        let nameColumn = try #require(String(decoding: lines[0], as: UTF8.self).split(separator: ",").firstIndex(of: "name"))
+        // Line 6: 企业5 cut inside 业 (its first five bytes, then an x); line 7: 企业6 kept whole.
+        var cells = lines[5].split(separator: 0x2C, omittingEmptySubsequences: false).map(Array.init)
+        cells[nameColumn] = Array(cells[nameColumn].prefix(5)) + [0x78]
+        lines[5] = Array(cells.joined(separator: [0x2C]))
+        let path = Population.temp("bad-name.csv", Array(lines.joined(separator: [0x0A])) + [0x0A])
+        var source: any ProfileSource = try CSVProfileSource(path: path, encoding: .utf8, schema: Fixture.policy.schema)
+        var rejects: [(Int, String)] = []
+        let a = try Simulator(scenarios: [Scenario(label: "t", engine: Fixture.engine, year: 2017)]).run(&source) { rejects.append(($0, $1)) }[0]
+        #expect(a.rowsRead == 30 && a.evaluated == 29)
+        #expect(rejects.map(\.0) == [6])
+        #expect(rejects.first?.1.contains("name") == true)
+    }
+
     @Test func registersHoldWhatTheProfileReaderReads() throws {
         let csv = Self.respelledCSV(rows: 300, seed: 32)
         var source = try CSVProfileSource(path: Population.temp("r.csv", Array(csv.utf8)), encoding: .auto, schema: Fixture.policy.schema)

@@ -84,7 +84,7 @@ extension CSVProfileMapper {
     /// to `cell` and for list and record fields. Writes what `load` writes; false where `load` is false.
     func load(plain record: UnsafeMutablePointer<UInt8>, count n: Int, line: Int, view: CSVRowStorage,
               into memory: BatchMemory, at i: Int) -> Bool {
-        let columnCount = columns.count
+        let columnCount = columns.count, utf8 = view.encoding == .utf8
         let spans = view.spanBuffer(columnCount), left = view.markBuffer(columnCount)
         var leftCount = 0
         var p = 0
@@ -139,7 +139,8 @@ extension CSVProfileMapper {
             let b = UnsafeBufferPointer(start: record + p, count: q - p)
             let read = memory.reads[slot]
             if case .text = fastCells[c] {
-                if !read && b.allSatisfy({ $0 < 0x80 }) { continue }
+                // Free text is any valid text: one not kept need only be valid.
+                if !read && (b.allSatisfy({ $0 < 0x80 }) || (utf8 && UTF8Check.check(b) == .valid)) { continue }
             } else if let v = fastValue(b, column: c) {
                 if read { memory.set(slot, i, v) }
                 continue
