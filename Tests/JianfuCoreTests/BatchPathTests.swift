@@ -146,6 +146,92 @@ import Testing
         #expect(compared == 1_200)
     }
 
+    /// Rows the interval evaluator decides share an outcome when their conditions' outcomes and the values the
+    /// outcome can depend on are alike: crafted rows with a missing fact (taxable income, tax per mu) and
+    /// everything else varied, over several batches, each against `check`.
+    @Test func rowsLeftToTheIntervalEvaluatorAgreeWithCheck() throws {
+        var profiles: [Profile] = []
+        for k in 0..<700 {
+            // Industry F (others: 80 employees, 10 million) or C (industrial: 100, 30 million); some employee
+            // counts missing, some over the limit; rates missing, 25%, 15% or 10% (nothing to save).
+            let industry = k % 3 == 0 ? "C3489" : "F5191"
+            let employees = k % 7 == 0 ? "" : ", \"employees\": \(10 + (k * 13) % 110)"
+            let assets = 1_000_000 + (k * 977_003) % 35_000_000
+            let rate = ["", ", \"income_tax_rate\": 0.25", ", \"income_tax_rate\": 0.15", ", \"income_tax_rate\": 0.1"][k % 4]
+            let grade = ["A", "B", "C"][k % 3 == 0 ? (k / 3) % 3 : 0]
+            let income = k % 5 == 0 ? ", \"taxable_income\": \(k * 1_000)" : ""
+            let perMu = k % 11 == 0 ? ", \"tax_per_mu\": 200000" : ""
+            profiles.append(try Fixture.profile("""
+                {"year": 2017, "region_code": "330802", "industry_code": "\(industry)", "registered_on": "2010-01-01",
+                 "total_assets": \(assets), "land_use_tax": \(50_000 + k * 100), "industry_tax_per_mu": 300000,
+                 "evaluation_grade": "\(grade)"\(employees)\(rate)\(income)\(perMu)}
+                """))
+        }
+        var batch = try #require(BatchEvaluator(engine: Fixture.engine, year: 2017))
+        let smallProfit = try #require(Fixture.policy.ruleIndex("52-2-5-small-profit"))
+        let efficiency = try #require(Fixture.policy.ruleIndex("52-7-1-land-tax-efficiency"))
+        var start = 0, undetermined = 0
+        while start < profiles.count {
+            let part = Array(profiles[start..<min(profiles.count, start + BatchEvaluator.width)])
+            let ok = part.withUnsafeBufferPointer { batch.evaluate($0, year: 2017) }
+            #expect(ok)
+            for (r, p) in part.enumerated() {
+                let check = try #require(Fixture.engine.check(p, year: 2017, trace: false))
+                let tallies = batch.tallies(r)
+                for i in tallies.indices where Tally(check.results[i]) != tallies[i] {
+                    Issue.record("row \(start + r) \(Fixture.policy.rules[i].id): check \(Tally(check.results[i])), batch \(tallies[i])")
+                }
+                undetermined += [smallProfit, efficiency].filter { tallies[$0].status == .undetermined }.count
+            }
+            start += part.count
+        }
+        // Many rows are left to the interval evaluator, so outcomes are shared.
+        #expect(undetermined > 300)
+        #expect(batch.fallbacksByRule[smallProfit] > 200)
+    }
+
+    /// A condition the batch code leaves unknown and the interval evaluator decides (a missing R&D expense over
+    /// a positive tax per mu is at least 0; over 0 it is undefined): the outcome then depends on the saving's
+    /// values and on the unknown condition's, and rows must not share it unless those are alike.
+    @Test func sharedOutcomesKeepTheValuesTheyDependOn() throws {
+        let scratch = try ScratchPolicies()
+        try scratch.replace(in: "documents/qzbf-2017-52.json",
+                            #""expr": "taxable_income > 0 and taxable_income <= small_profit_income_ceiling""#,
+                            with: #""expr": "rd_expense / tax_per_mu >= 0""#)
+        let policy = try scratch.load().get()
+        let engine = Engine(policy: policy)
+        let rule = try #require(policy.ruleIndex("52-2-5-small-profit"))
+        var profiles: [Profile] = []
+        for k in 0..<600 {
+            // Incomes repeat every 4 rows, tax per mu (0 or not) every 3: the interval evaluator decides.
+            let json = """
+                {"year": 2017, "region_code": "330802", "industry_code": "F5191", "registered_on": "2010-01-01",
+                 "employees": \(10 + k % 50), "total_assets": \(3_000_000 + k), "taxable_income": \(123_457 + 1_000 * (k % 4)),
+                 "tax_per_mu": \([0, 1_000, 5_000][k % 3])}
+                """
+            profiles.append(try ProfileReader(schema: policy.schema).read(try JSONParser.parse(json), origin: "t").get())
+        }
+        var batch = try #require(BatchEvaluator(engine: engine, year: 2017))
+        var start = 0, eligible = 0, undetermined = 0
+        while start < profiles.count {
+            let part = Array(profiles[start..<min(profiles.count, start + BatchEvaluator.width)])
+            let ok = part.withUnsafeBufferPointer { batch.evaluate($0, year: 2017) }
+            #expect(ok)
+            for (r, p) in part.enumerated() {
+                let check = try #require(engine.check(p, year: 2017, trace: false))
+                let t = batch.tallies(r)[rule]
+                #expect(t == Tally(check.results[rule]), "row \(start + r)")
+                if t.status == .eligible { eligible += 1 }
+                if t.status == .undetermined { undetermined += 1 }
+                // 123,457 × (25% − 10%) = 18,518.55.
+                if (start + r) % 12 == 4 { #expect(t.status == .eligible && t.high == Fixture.fen("18518.55")) }
+            }
+            start += part.count
+        }
+        #expect(eligible == 400 && undetermined == 200)
+        #expect(batch.fallbacksByRule[rule] == 600)
+    }
+
     @Test func theUpgradeCapBindsOnTheBatchPath() throws {
         // 52号 七(一): land-use tax relief of 30% from 2017-08-14, capped at 50% of the qualifying investment.
         // 30,000,000 × 30% × 140/365 = 3,452,054.79 is more than 50% × 5,000,000 = 2,500,000.00, so the cap decides.

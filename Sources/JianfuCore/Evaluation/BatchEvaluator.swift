@@ -66,7 +66,8 @@ public struct BatchEvaluator {
         let w = BatchEvaluator.width
         memory = BatchMemory(width: w, schema: engine.policy.schema, registers: program.registers, year: plan.range,
                              usedSlots: program.usedSlots, reads: program.reads)
-        scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts)
+        scratch = BatchScratch(width: w, rules: ruleCount, scopes: points.scopes.count, cuts: program.maxCuts,
+                               conditions: engine.policy.rules.map(\.conditions.count).max() ?? 0)
         winners = Array(repeating: -1, count: points.groupCount)
         let pointRules = points.rules
         grouped = pointRules.indices.compactMap { i in pointRules[i].group >= 0 ? (i, pointRules[i].group) : nil }
@@ -156,12 +157,18 @@ public struct BatchEvaluator {
                 fallbacks += 1
                 fallbacksByRule[i] += 1
                 var key: FallbackKey?
+                let taken = scratch.hasOutcomes[i * w + r] != 0
+                scratch.hasOutcomes[i * w + r] = 0
                 if fallbackCache.keeps(i) {
                     let scope = scratch.scopeTests[points.rules[i].scope * w + r]
-                    var values = program.ruleSlots[i].map { memory.value($0, row: r) }
-                    // An undecided scope depends on the region and industry too.
-                    if scope != 1 { values += [regionSlot, industrySlot].map { $0.flatMap { memory.value($0, row: r) } } }
-                    key = FallbackKey(rule: i, scope: scope, values: values)
+                    if taken, let rule = program.rules[i] {
+                        key = reducedKey(rule, i, r)
+                    } else {
+                        var values = program.ruleSlots[i].map { memory.value($0, row: r) }
+                        // An undecided scope depends on the region and industry too.
+                        if scope != 1 { values += [regionSlot, industrySlot].map { $0.flatMap { memory.value($0, row: r) } } }
+                        key = FallbackKey(rule: i, scope: scope, values: values)
+                    }
                     if let hit = fallbackCache.find(key!) {
                         results.set(i * w + r, hit.tally)
                         scratch.exactHigh[i * w + r] = hit.exactHigh
@@ -185,6 +192,22 @@ public struct BatchEvaluator {
                 if let key { fallbackCache.keep(key, tally, high) }
             }
         }
+    }
+
+    /// The key of rule `i` for row `r` in scope, from its conditions' outcomes: the values of the slots the
+    /// saving, cap and window read, and of those read by conditions whose outcome is unknown (a condition that
+    /// holds gives the interval evaluator its truth alone). Kept apart from full keys by its scope code.
+    private func reducedKey(_ rule: BatchRule, _ i: Int, _ r: Int) -> FallbackKey {
+        let w = BatchEvaluator.width, per = scratch.conditions
+        var values: [FieldValue?] = []
+        var slots = rule.keySlots
+        for k in rule.conditionSlots.indices {
+            let outcome = scratch.outcomes[(i * w + r) * per + k]
+            values.append(.number(Rational(Int(outcome))))
+            if outcome != 1 { slots += rule.conditionSlots[k] }
+        }
+        for slot in Set(slots).sorted() { values.append(.number(Rational(slot))); values.append(memory.value(slot, row: r)) }
+        return FallbackKey(rule: i, scope: 0xFF, values: values)
     }
 
     /// Each scope's test for row `r`, as `PointState.scope`, from the region and industry registers: 0 no,
@@ -285,6 +308,7 @@ public struct BatchEvaluator {
                     sel[j] = rows[j]
                 }
                 runPiece(rule, BatchSelection(index: sel, count: live), segment, weight: weight)
+                takeOutcomes(rule, i, live)
             }
             finish(rule, i, live)
             return
@@ -328,6 +352,25 @@ public struct BatchEvaluator {
             }
         }
         finish(rule, i, live)
+    }
+
+    /// Each condition's outcome for the live rows the interval evaluator is to decide (one piece, the memory
+    /// still as the rule left it), so that rows alike in what the outcome depends on share it.
+    private func takeOutcomes(_ rule: BatchRule, _ i: Int, _ live: Int) {
+        guard let parts = rule.conditionParts, fallbackCache.keeps(i) else { return }
+        let s = scratch, m = memory, sel = memory.selection, rows = s.rows, w = BatchEvaluator.width
+        var dead = 0
+        for j in 0..<live where s.dead[Int(rows[j])] != 0 { sel[dead] = rows[j]; dead += 1 }
+        guard dead > 0 else { return }
+        let deadRows = BatchSelection(index: sel, count: dead), per = s.conditions
+        for (k, part) in parts.enumerated() {
+            let v = part.prepare(m, deadRows)
+            for j in 0..<dead {
+                let r = Int(sel[j])
+                s.outcomes[(i * w + r) * per + k] = v[r]
+            }
+        }
+        for j in 0..<dead { s.hasOutcomes[i * w + Int(sel[j])] = 1 }
     }
 
     /// Each live row's tally for rule `i` from its sums, or the row left to the interval evaluator.

@@ -16,6 +16,12 @@ final class BatchRule: Sendable {
     let conditionLets: [BatchRun]
     let otherLets: [BatchRun]
     let conditions: BatchFlag
+    /// Each condition alone (nil when one is not covered), for the rows left to the interval evaluator: with
+    /// each condition's outcome, the outcome there depends on `keySlots` and on the slots of the conditions
+    /// that are unknown (`conditionSlots`), not on the values of those that hold.
+    let conditionParts: [BatchFlag]?
+    let keySlots: [Int]
+    let conditionSlots: [[Int]]
     let low: BatchNum?
     let high: BatchNum?
     let amount: BatchNum?
@@ -53,6 +59,11 @@ final class BatchRule: Sendable {
                 cond = try BatchRule.both(cond, c.flag(condition.formula.code, 1), c)
             }
             conditions = cond
+            var parts: [BatchFlag]? = []
+            for condition in rule.conditions {
+                do { parts?.append(try c.flag(condition.formula.code, 0)) } catch { parts = nil }
+            }
+            conditionParts = parts
             func num(_ f: Formula?, _ d: Int) throws(BatchCompiler.Unsupported) -> BatchNum? {
                 guard let f else { return nil }
                 return try c.num(f.code, d)
@@ -63,6 +74,22 @@ final class BatchRule: Sendable {
         } catch {
             return nil
         }
+        var others: [Formula?] = [rule.savingLow, rule.savingHigh, rule.amount, rule.cap, rule.enterpriseWindow?.from, rule.enterpriseWindow?.until]
+        others += rule.cuts
+        keySlots = BatchProgram.slots(read: BatchRule.withLets(others.compactMap { $0 }, rule), policy)
+        conditionSlots = rule.conditions.map { BatchProgram.slots(read: BatchRule.withLets([$0.formula], rule), policy) }
+    }
+
+    /// `formulas` with the `let`s they read, directly or through other `let`s.
+    static func withLets(_ formulas: [Formula], _ rule: Rule) -> [Formula] {
+        var seen = Set<Int>(), out = formulas
+        var todo = formulas.flatMap(\.lets)
+        while let l = todo.popLast() {
+            guard l < rule.lets.count, seen.insert(l).inserted else { continue }
+            out.append(rule.lets[l].formula)
+            todo += rule.lets[l].formula.lets
+        }
+        return out
     }
 
     /// `x and y` in three values, into register 0: `x` is copied there first, as `y` (from register 1 up) may

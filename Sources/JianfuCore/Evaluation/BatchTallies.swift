@@ -98,9 +98,18 @@ final class BatchScratch: @unchecked Sendable {
     let dead: UnsafeMutablePointer<UInt8>
     /// The segment (+1) of the row's first piece, for proration "none"; 0 before it.
     let usedSegment: UnsafeMutablePointer<Int32>
+    /// Per rule and row left to the interval evaluator: whether each condition's outcome was taken (cleared as
+    /// it is read), and the outcomes (`conditions` per cell).
+    let hasOutcomes: UnsafeMutablePointer<UInt8>
+    let outcomes: UnsafeMutablePointer<UInt8>
+    let conditions: Int
 
-    init(width: Int, rules: Int, scopes: Int, cuts maxCuts: Int) {
+    init(width: Int, rules: Int, scopes: Int, cuts maxCuts: Int, conditions: Int) {
         self.width = width
+        self.conditions = max(1, conditions)
+        hasOutcomes = .allocate(capacity: width * rules); hasOutcomes.initialize(repeating: 0, count: width * rules)
+        outcomes = .allocate(capacity: width * rules * self.conditions)
+        outcomes.initialize(repeating: 0, count: width * rules * self.conditions)
         cells = width * rules
         results = BatchTallies(cells: cells)
         exactHigh = .allocate(capacity: cells); exactHigh.initialize(repeating: .zero, count: cells)
@@ -124,6 +133,7 @@ final class BatchScratch: @unchecked Sendable {
 
     deinit {
         results.free(); exactHigh.deallocate(); scopeTests.deallocate()
+        hasOutcomes.deallocate(); outcomes.deallocate()
         for p in [rows, spanStart, spanEnd, cutCount, cuts, usedSegment] { p.deallocate() }
         for p in [sumLow, sumHigh, sumAmount] { p.deallocate() }
         capValue.deallocate()
