@@ -165,25 +165,20 @@ extension CSVProfileMapper {
         for slot in memory.memberSlots where !hasMemberColumns[slot] { memory.startMembers(slot, row: i, present: false) }
         guard !layout.records.isEmpty || !layout.lists.isEmpty else { return true }
         let bytes = row.storage.bytes, spans = row.storage.spans
-        /// A cell's value: nil for an empty cell, `.failure` for a rejected one.
-        func value(_ c: Int) -> Result<FieldValue?, Reject> {
-            let span = spans[c]
-            if span.start == span.end { return .success(nil) }
-            if let v = fastValue(UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start), column: c) {
-                return .success(v)
-            }
-            switch cell(row, c, gb: gb) {
-            case .success(let v): return .success(v)
-            case .failure: return .failure(Reject())
-            }
-        }
         for m in memberFields { memory.startMembers(Int(m.field), row: i, present: !m.isRecord) }
         // One flat pass over the member cells: an item (or a record) is kept once any of its cells is given.
         var group: Int32 = -1, item = -1
         for m in memberCells {
             if m.group != group { group = m.group; item = -1 }
-            guard case .success(let cell) = value(Int(m.column)) else { return false }
-            guard let v = cell else { continue }
+            let c = Int(m.column), span = spans[c]
+            if span.start == span.end { continue }
+            let v: FieldValue
+            if let fast = fastValue(UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start), column: c) {
+                v = fast
+            } else {
+                guard case .success(let general) = cell(row, c, gb: gb) else { return false }
+                v = general
+            }
             let field = Int(m.field)
             if item < 0 {
                 if m.isRecord { memory.members[field].present[i] = 1 }
@@ -193,8 +188,6 @@ extension CSVProfileMapper {
         }
         return true
     }
-
-    struct Reject: Error {}
 
     /// A non-empty cell's value in its common spellings, straight from the bytes (as `cell` reads them); nil for
     /// any other spelling, which `cell` then reads or rejects.
