@@ -275,3 +275,51 @@ import Testing
         }
     }
 }
+
+/// The word-at-a-time reader of plain decimals (`wordDecimal`) against the byte loop (`plainDecimal`): where it
+/// reads a cell, it reads what the byte loop reads, and it ends at the cell's comma.
+@Suite struct WordDecimalTests {
+    func check(_ cell: String, after: String = ",0,0,0,0,0,0,0,0,0", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
+        var bytes = Array((cell + after).utf8)
+        let n = bytes.count
+        let word = bytes.withUnsafeMutableBufferPointer { CSVProfileMapper.wordDecimal($0.baseAddress!, 0, n) }
+        let plain = Array(cell.utf8).withUnsafeBufferPointer { CSVProfileMapper.plainDecimal($0) }
+        guard let word else { return false }
+        #expect(word.end == cell.utf8.count, "\(cell)", sourceLocation: sourceLocation)
+        #expect(plain.map { [$0.units, $0.power] } == [word.units, word.power], "\(cell)", sourceLocation: sourceLocation)
+        return true
+    }
+
+    @Test func readsWhatTheByteLoopReads() {
+        // Read a word at a time: up to 8 digits, a dot, up to 8 more.
+        for cell in ["0", "7", "10", "12345678", "00012", "1.5", "0.00", "377457.90", "12345678.12345678", "99999999.99999999",
+                     "5580192.20", "1.0", "10000000"] {
+            #expect(check(cell), "\(cell) is read a word at a time")
+        }
+        // Left to the byte loop: more digits, no digit before or after the dot, other characters, the last cell.
+        for cell in ["123456789", "1.123456789", "", ".5", "1.", "1.2.3", "1e5", "25%", " 7", "7 ", "-3", "x"] {
+            #expect(!check(cell), "\(cell) is left to the byte loop")
+        }
+        #expect(!check("123", after: ""))
+        #expect(!check("123.45", after: ",0"))
+        // Bytes that are not digits on either side of the digits' range.
+        for b: UInt8 in [0x2F, 0x3A, 0x20, 0x00, 0x80, 0xFF] {
+            var bytes: [UInt8] = Array("12".utf8) + [b] + Array(",0000000000".utf8)
+            let n = bytes.count
+            let word = bytes.withUnsafeMutableBufferPointer { CSVProfileMapper.wordDecimal($0.baseAddress!, 0, n) }
+            #expect(word == nil, "12 then byte \(b)")
+        }
+    }
+
+    @Test func randomCellsAgree() {
+        var rng = PopulationGenerator.Random(state: 41)
+        var read = 0
+        for _ in 0..<20_000 {
+            let digits = Int(rng.next() % 19) + 1
+            var cell = (0..<digits).map { _ in String(rng.next() % 10) }.joined()
+            if rng.next() % 2 == 0 { cell.insert(".", at: cell.index(cell.startIndex, offsetBy: Int(rng.next() % UInt64(digits + 1)))) }
+            if check(cell) { read += 1 }
+        }
+        #expect(read > 5_000)
+    }
+}

@@ -97,6 +97,15 @@ extension CSVProfileMapper {
                 // The digits are read while the cell's end is looked for.
                 let negative = q < n && record[q] == 0x2D
                 if negative { q += 1 }
+                if let (units, power, end) = CSVProfileMapper.wordDecimal(record, q, n) {
+                    q = end
+                    spans[c] = CellSpan(start: p, end: q, escaped: false)
+                    let u = negative ? -units : units
+                    guard domain.accepts(units: u, power: power) else { return false }
+                    if memory.reads[slot] { memory.setNumber(slot, i, q - p == 1 && u == 0 ? .zero : Rational(plainDecimal: u, power: power)) }
+                    p = q + 1
+                    continue
+                }
                 var units: Int64 = 0, power: Int64 = 1, digits = 0, sawDot = false, plain = true
                 while q < n {
                     let b = record[q]
@@ -271,6 +280,52 @@ extension CSVProfileMapper {
         }
         guard digits > 0, digits <= 18, !sawDot || power > 1 else { return nil }
         return (negative ? -units : units, power)
+    }
+
+    /// A plain decimal at `q` in the `n` bytes at `b` that ends at a comma, with at most 8 digits before its dot
+    /// and 8 after: units, 10^(fraction digits) and the comma's index, read eight bytes at a time; nil for
+    /// anything else (the byte loop then reads it: more digits, the record's last cell, other spellings).
+    @inline(__always)
+    static func wordDecimal(_ b: UnsafeMutablePointer<UInt8>, _ q: Int, _ n: Int) -> (units: Int64, power: Int64, end: Int)? {
+        guard q &+ 8 <= n else { return nil }
+        let x = UnsafeRawPointer(b + q).loadUnaligned(as: UInt64.self).littleEndian
+        let k = digitRun(x)
+        let t = q &+ k
+        guard k > 0, t < n else { return nil }
+        var units = Int64(digitsValue(x, k)), power: Int64 = 1
+        switch b[t] {
+        case 0x2C: return (units, 1, t)
+        case 0x2E:
+            let f = t &+ 1
+            guard f &+ 8 <= n else { return nil }
+            let y = UnsafeRawPointer(b + f).loadUnaligned(as: UInt64.self).littleEndian
+            let k2 = digitRun(y)
+            let e = f &+ k2
+            guard k2 > 0, e < n, b[e] == 0x2C else { return nil }
+            for _ in 0..<k2 { power &*= 10 }
+            units = units &* power &+ Int64(digitsValue(y, k2))
+            return (units, power, e)
+        default: return nil
+        }
+    }
+
+    /// How many of the eight bytes of `x` (first byte lowest) are ASCII digits before the first that is not. A
+    /// byte's high bit is set in `d` where it is below "0" (the borrow only reaches later bytes) and in
+    /// `d + 0x76` where it is above "9" (a digit's cannot carry).
+    @inline(__always)
+    static func digitRun(_ x: UInt64) -> Int {
+        let d = x &- 0x3030_3030_3030_3030
+        let bad = (d | (d &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+        return bad == 0 ? 8 : bad.trailingZeroBitCount >> 3
+    }
+
+    /// The number the first `k` (1...8) bytes of `x` spell, all digits: pairs, then fours, then eights combined.
+    @inline(__always)
+    static func digitsValue(_ x: UInt64, _ k: Int) -> UInt64 {
+        var v = (x & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(64 - 8 * k)
+        v = (v &* 10 &+ (v >> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
+        return (v &* 10000 &+ (v >> 32)) & 0x0000_0000_FFFF_FFFF
     }
 
     /// The spellings spreadsheets write for a boolean, exactly as given (no blanks); nil for any other.
