@@ -95,6 +95,19 @@ extension CSVProfileMapper {
             var q = p
             if slot >= 0, case .number(let domain) = fastCells[c] {
                 // The digits are read while the cell's end is looked for.
+                // "0," and ",": a third of a typical population's cells.
+                if q &+ 1 < n && record[q] == 0x30 && record[q &+ 1] == 0x2C && domain.acceptsZero {
+                    spans[c] = CellSpan(start: p, end: q &+ 1, escaped: false)
+                    if memory.reads[slot] { memory.setNumber(slot, i, .zero) }
+                    p = q &+ 2
+                    continue
+                }
+                if q < n && record[q] == 0x2C {
+                    spans[c] = CellSpan(start: p, end: q, escaped: false)
+                    memory.setMissing(slot, i, text: emptyIsText[c])
+                    p = q &+ 1
+                    continue
+                }
                 let negative = q < n && record[q] == 0x2D
                 if negative { q += 1 }
                 if let (units, power, end) = CSVProfileMapper.wordDecimal(record, q, n) {
