@@ -134,30 +134,26 @@ final class CSVRowStorage {
         owns = false
     }
 
-    /// A view's own spans, for plain records (which a batch keeps without spans): split here.
+    /// A view's own spans, for plain records (which a batch keeps without spans): split here; and its own list
+    /// of cell indices, for a reader to note cells it leaves for later.
     @exclusivity(unchecked) private var ownSpans: UnsafeMutablePointer<CellSpan>?
     @exclusivity(unchecked) private var ownSpanCapacity = 0
-
-    /// The view's own span buffer, with room for at least `count` spans (its contents are not kept on growth).
-    func spanBuffer(_ count: Int) -> UnsafeMutablePointer<CellSpan> {
-        if let own = ownSpans, ownSpanCapacity >= count { return own }
-        ownSpans?.deallocate()
-        ownSpanCapacity = max(64, count * 2)
-        let own = UnsafeMutablePointer<CellSpan>.allocate(capacity: ownSpanCapacity)
-        ownSpans = own
-        return own
-    }
-
     @exclusivity(unchecked) private var ownMarks: UnsafeMutablePointer<Int32>?
     @exclusivity(unchecked) private var ownMarkCapacity = 0
 
-    /// The view's own list of cell indices (room for `count`), for a reader to note cells it leaves for later.
-    func markBuffer(_ count: Int) -> UnsafeMutablePointer<Int32> {
-        if let own = ownMarks, ownMarkCapacity >= count { return own }
-        ownMarks?.deallocate()
-        ownMarkCapacity = max(64, count * 2)
-        let own = UnsafeMutablePointer<Int32>.allocate(capacity: ownMarkCapacity)
-        ownMarks = own
+    /// The view's own span buffer, with room for at least `count` spans (its contents are not kept on growth).
+    func spanBuffer(_ count: Int) -> UnsafeMutablePointer<CellSpan> { CSVRowStorage.room(&ownSpans, &ownSpanCapacity, count) }
+
+    /// The view's own list of cell indices, with room for at least `count`.
+    func markBuffer(_ count: Int) -> UnsafeMutablePointer<Int32> { CSVRowStorage.room(&ownMarks, &ownMarkCapacity, count) }
+
+    /// `buffer`, reallocated (contents not kept) when it holds fewer than `count`.
+    private static func room<T>(_ buffer: inout UnsafeMutablePointer<T>?, _ capacity: inout Int, _ count: Int) -> UnsafeMutablePointer<T> {
+        if let own = buffer, capacity >= count { return own }
+        buffer?.deallocate()
+        capacity = max(64, count * 2)
+        let own = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        buffer = own
         return own
     }
 
