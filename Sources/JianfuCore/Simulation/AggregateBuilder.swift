@@ -16,13 +16,26 @@ struct AggregateBuilder {
     private static let flatBins = 16_000
     /// Per row of the batch being added: its sums, whether it benefits (1) or has an undetermined rule (2), and
     /// its sums per category (categories × rows) with whether it has one.
-    private var rowLow: [Int128]
-    private var rowHigh: [Int128]
-    private var rowFlags: [UInt8]
-    private var categoryLow: [Int128]
-    private var categoryHigh: [Int128]
-    private var categorySeen: [UInt8]
+    private let rowLow: UnsafeMutablePointer<Int128>
+    private let rowHigh: UnsafeMutablePointer<Int128>
+    private let rowFlags: UnsafeMutablePointer<UInt8>
+    private let categoryLow: UnsafeMutablePointer<Int128>
+    private let categoryHigh: UnsafeMutablePointer<Int128>
+    private let categorySeen: UnsafeMutablePointer<UInt8>
+    /// Owns the memory above (raw, so writing a row's sums checks no array's uniqueness).
+    private let scratch: Scratch
     private let width: Int
+
+    /// The per-row sums of one builder, freed with it.
+    private final class Scratch {
+        let sums: UnsafeMutablePointer<Int128>
+        let flags: UnsafeMutablePointer<UInt8>
+        init(sums: Int, flags: Int) {
+            self.sums = .allocate(capacity: sums); self.sums.initialize(repeating: 0, count: sums)
+            self.flags = .allocate(capacity: flags); self.flags.initialize(repeating: 0, count: flags)
+        }
+        deinit { sums.deallocate(); flags.deallocate() }
+    }
 
     init(ruleCount: Int, keys: Aggregate.Keys, width: Int) {
         base = Aggregate(ruleCount: ruleCount)
@@ -31,12 +44,11 @@ struct AggregateBuilder {
         sizeBuckets = Array(repeating: Aggregate.Bucket(), count: Aggregate.sizeBands.count + 1)
         categoryBuckets = Array(repeating: Aggregate.Bucket(), count: keys.categories.count)
         histogram = Array(repeating: 0, count: AggregateBuilder.flatBins)
-        rowLow = Array(repeating: 0, count: width)
-        rowHigh = rowLow
-        rowFlags = Array(repeating: 0, count: width)
-        categoryLow = Array(repeating: 0, count: width * keys.categories.count)
-        categoryHigh = categoryLow
-        categorySeen = Array(repeating: 0, count: width * keys.categories.count)
+        let cells = width * keys.categories.count
+        scratch = Scratch(sums: 2 * width + 2 * cells, flags: width + cells)
+        rowLow = scratch.sums; rowHigh = scratch.sums + width
+        categoryLow = scratch.sums + 2 * width; categoryHigh = scratch.sums + 2 * width + cells
+        rowFlags = scratch.flags; categorySeen = scratch.flags + width
     }
 
     /// Adds rows 0..<n of a batch from its tallies (rule by rule, groups resolved), as `Aggregate` counts them:

@@ -147,8 +147,11 @@ public final class Simulator {
             for k in 0..<count {
                 // Each slot's own keys: shared arrays would be reference-counted from every worker.
                 let keys = Aggregate.Keys(policy: policy)
-                let builder = AggregateBuilder(ruleCount: policy.rules.count, keys: keys, width: BatchEvaluator.width)
-                (base + k).initialize(to: Slot(keys: keys, aggregates: Array(repeating: builder, count: scenarios)))
+                // One builder per scenario, each with its own row sums.
+                let builders = (0..<scenarios).map { _ in
+                    AggregateBuilder(ruleCount: policy.rules.count, keys: keys, width: BatchEvaluator.width)
+                }
+                (base + k).initialize(to: Slot(keys: keys, aggregates: builders))
             }
         }
 
