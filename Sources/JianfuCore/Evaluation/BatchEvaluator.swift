@@ -307,8 +307,7 @@ public struct BatchEvaluator {
                     m.pieceStart[r] = start; m.pieceEnd[r] = end
                     sel[j] = rows[j]
                 }
-                runPiece(rule, BatchSelection(index: sel, count: live), segment, weight: weight)
-                takeOutcomes(rule, i, live)
+                if runPiece(rule, BatchSelection(index: sel, count: live), segment, weight: weight) > 0 { takeOutcomes(rule, i, live) }
             }
             finish(rule, i, live)
             return
@@ -390,29 +389,32 @@ public struct BatchEvaluator {
 
     /// One piece of the year for the selected rows: `let`s, conditions, and what the rule gives where they hold.
     /// `weight`: the piece's share of the year where it is the same for every row.
-    private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment, weight: Rational?) {
+    /// Returns how many rows it left to the interval evaluator.
+    @discardableResult
+    private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment, weight: Rational?) -> Int {
         let m = memory, s = scratch, sel = pieceRows.index
         for store in rule.conditionLets { store(m, pieceRows) }
         let holds = rule.conditions.prepare(m, pieceRows)
-        var kept = 0
+        var kept = 0, dead = 0
         for j in 0..<pieceRows.count {
             let r = Int(sel[j])
             switch holds[r] {
             case 0: continue
             // Holding while the enterprise window is unknown: the interval evaluator decides.
             case 1 where rule.window == nil || s.windowUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
-            default: s.dead[r] = 1
+            default: s.dead[r] = 1; dead += 1
             }
         }
-        guard kept > 0 else { return }
+        guard kept > 0 else { return dead }
         let rows = BatchSelection(index: sel, count: kept)
         for store in rule.otherLets { store(m, rows) }
         let low = rule.low?.prepare(m, rows), high = rule.isRange ? rule.high?.prepare(m, rows) : nil
         let amount = rule.amount?.prepare(m, rows), cap = rule.cap?.prepare(m, rows)
         for j in 0..<kept {
             let r = Int(sel[j])
-            if !add(rule, r, segment, weight, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1 }
+            if !add(rule, r, segment, weight, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1; dead += 1 }
         }
+        return dead
     }
 
     /// Adds what row `r`'s piece gives (weighted by its share of the year) to the row's sums, and takes the cap
