@@ -173,7 +173,8 @@ let engineTime = best(of: 3) {
 }
 let engineRate = Double(profiles.count) / engineTime.cpu
 let fallbackShare = Double(batch.fallbacks) / Double(3 * profiles.count * policy.rules.count)
-print("engine alone: \(grouped(Int(engineRate))) full-catalog evaluations/s per core (\(fixed(engineRate / 1e6, 2))× target 1,000,000/s) — "
+// Its target is the ratio to the hand-written loop (below); the 1,000,000/s target is end to end, on both cores.
+print("engine alone: \(grouped(Int(engineRate))) full-catalog evaluations/s per core — "
       + "\(grouped(profiles.count)) profiles × \(policy.rules.count) rules (\(batch.split.batch) as batch code, \(batch.split.row) row by row\(batch.rowRuleIDs.isEmpty ? "" : ": " + batch.rowRuleIDs.joined(separator: ", "))) "
       + "in \(fixed(engineTime.cpu, 3)) s of thread CPU (\(fixed(engineTime.wall, 3)) s wall), best of 3; "
       + "\(fixed(fallbackShare * 100, 2))% of rule evaluations needed the interval evaluator")
