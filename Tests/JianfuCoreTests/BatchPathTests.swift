@@ -83,6 +83,37 @@ import Testing
         #expect(rejects.first?.1.contains("name") == true)
     }
 
+    /// GB18030 with CRLF, as Chinese Excel saves a CSV: the same aggregate as the UTF-8 file. Free text no rule
+    /// reads is checked in place (ASCII and two-byte characters), or by the decoder: a lead byte before a space
+    /// rejects its row, a four-byte character does not.
+    @Test func gb18030FileGivesTheSameAggregateAsUTF8() throws {
+        let text = Population.csv(300, seed: 34)
+        let gb = try #require(text.replacingOccurrences(of: "\n", with: "\r\n").data(using: CSVRowStorage.gb18030))
+        let sim = Simulator(scenarios: [Scenario(label: "t", engine: Fixture.engine, year: 2017)])
+        var utf8Source: any ProfileSource = try CSVProfileSource(path: Population.temp("u.csv", Array(text.utf8)), encoding: .auto,
+                                                                schema: Fixture.policy.schema)
+        var gbSource: any ProfileSource = try CSVProfileSource(path: Population.temp("g.csv", Array(gb)), encoding: .auto,
+                                                              schema: Fixture.policy.schema)
+        let a = try sim.run(&utf8Source) { _, _ in }[0], b = try sim.run(&gbSource) { _, _ in }[0]
+        #expect(a.rowsRead == 300 && a == b)
+
+        // Line 3: 企 then a space (0xC6 0x20, no character); line 4: U+0080 (the four bytes 81 30 81 30).
+        var lines = Array(gb).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        let nameColumn = try #require(String(decoding: lines[0], as: UTF8.self).split(separator: ",").firstIndex(of: "name"))
+        for (line, name) in [(2, [0xC6, 0x20] as [UInt8]), (3, [0x81, 0x30, 0x81, 0x30])] {
+            var cells = lines[line].split(separator: 0x2C, omittingEmptySubsequences: false).map(Array.init)
+            cells[nameColumn] = name
+            lines[line] = Array(cells.joined(separator: [0x2C]))
+        }
+        var edited: any ProfileSource = try CSVProfileSource(path: Population.temp("g2.csv", Array(lines.joined(separator: [0x0A]))),
+                                                            encoding: .gb18030, schema: Fixture.policy.schema)
+        var rejects: [(Int, String)] = []
+        let c = try sim.run(&edited) { rejects.append(($0, $1)) }[0]
+        #expect(c.rowsRead == 300 && c.evaluated == 299)
+        #expect(rejects.map(\.0) == [3])
+        #expect(rejects.first?.1.contains("name") == true)
+    }
+
     @Test func registersHoldWhatTheProfileReaderReads() throws {
         let csv = Self.respelledCSV(rows: 300, seed: 32)
         var source = try CSVProfileSource(path: Population.temp("r.csv", Array(csv.utf8)), encoding: .auto, schema: Fixture.policy.schema)
@@ -321,5 +352,28 @@ import Testing
             if check(cell) { read += 1 }
         }
         #expect(read > 5_000)
+    }
+}
+
+/// The in-place GB18030 check takes only what Foundation's decoder takes: every pair it accepts decodes to one
+/// character, and what it refuses is left to the decoder.
+@Suite struct GB18030CheckTests {
+    @Test func everyTwoBytePairItTakesDecodes() {
+        var taken = 0
+        for lead in 0x80...0xFF {
+            for trail in 0x00...0xFF {
+                let pair: [UInt8] = [UInt8(lead), UInt8(trail)]
+                guard pair.withUnsafeBufferPointer({ GB18030Check.isTwoByteText($0) }) else { continue }
+                taken += 1
+                let decoded = String(data: Data(pair), encoding: CSVRowStorage.gb18030)
+                #expect(decoded?.unicodeScalars.count == 1, "\(pair)")
+            }
+        }
+        // 126 leads × 190 trails.
+        #expect(taken == 23_940)
+        for bytes: [UInt8] in [[0x81], [0x80, 0x40], [0xFF, 0x40], [0x81, 0x30, 0x81, 0x30], [0xC6, 0x20], [0xC6, 0x7F]] {
+            #expect(!bytes.withUnsafeBufferPointer { GB18030Check.isTwoByteText($0) }, "\(bytes)")
+        }
+        #expect(Array("企业1, Ltd.".data(using: CSVRowStorage.gb18030)!).withUnsafeBufferPointer { GB18030Check.isTwoByteText($0) })
     }
 }

@@ -87,3 +87,22 @@ enum UTF8Check {
         return .valid
     }
 }
+
+/// GB18030 text made of ASCII and two-byte characters only (lead 0x81–0xFE, trail 0x40–0x7E or 0x80–0xFE), the
+/// characters of GBK: every such pair decodes to one character (a test checks all 23,940 of them against
+/// Foundation's decoder). Anything else (four-byte sequences, stray bytes) is for the decoder to judge.
+enum GB18030Check {
+    static func isTwoByteText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            guard b >= 0x81 && b <= 0xFE && i + 1 < n else { return false }
+            let t = bytes[i + 1]
+            guard (t >= 0x40 && t <= 0x7E) || (t >= 0x80 && t <= 0xFE) else { return false }
+            i += 2
+        }
+        return true
+    }
+}

@@ -162,7 +162,9 @@ extension CSVProfileMapper {
             let read = memory.reads[slot]
             if case .text = fastCells[c] {
                 // Free text is any valid text: one not kept need only be valid.
-                if !read && (b.allSatisfy({ $0 < 0x80 }) || (utf8 && UTF8Check.check(b) == .valid)) { continue }
+                if !read && (b.allSatisfy({ $0 < 0x80 }) || (utf8 ? UTF8Check.check(b) == .valid : GB18030Check.isTwoByteText(b))) {
+                    continue
+                }
             } else if let v = fastValue(b, column: c) {
                 if read { memory.set(slot, i, v) }
                 continue
