@@ -66,7 +66,7 @@ extension CSVProfileMapper {
                 continue
             case .text:
                 // ASCII is valid text in either encoding; trimming only matters where the value is kept.
-                if !read && b.allSatisfy({ $0 < 0x80 }) { continue }
+                if !read && CSVProfileMapper.isText(b, gb18030: gb) { continue }
             default:
                 if let v = fastValue(b, column: c) {
                     if read { memory.set(slot, i, v) }
@@ -162,9 +162,7 @@ extension CSVProfileMapper {
             let read = memory.reads[slot]
             if case .text = fastCells[c] {
                 // Free text is any valid text: one not kept need only be valid.
-                if !read && (b.allSatisfy({ $0 < 0x80 }) || (utf8 ? UTF8Check.check(b) == .valid : GB18030Check.isTwoByteText(b))) {
-                    continue
-                }
+                if !read && CSVProfileMapper.isText(b, gb18030: !utf8) { continue }
             } else if let v = fastValue(b, column: c) {
                 if read { memory.set(slot, i, v) }
                 continue
@@ -295,6 +293,13 @@ extension CSVProfileMapper {
         }
         guard digits > 0, digits <= 18, !sawDot || power > 1 else { return nil }
         return (negative ? -units : units, power)
+    }
+
+    /// Whether a cell's bytes are text the general reader would decode: ASCII, valid UTF-8, or GB18030 of ASCII
+    /// and two-byte characters. False leaves the cell to the general reader, which decides.
+    @inline(__always)
+    static func isText(_ b: UnsafeBufferPointer<UInt8>, gb18030: Bool) -> Bool {
+        b.allSatisfy({ $0 < 0x80 }) || (gb18030 ? GB18030Check.isTwoByteText(b) : UTF8Check.check(b) == .valid)
     }
 
     /// A plain decimal at `q` in the `n` bytes at `b` that ends at a comma, with at most 8 digits before its dot
