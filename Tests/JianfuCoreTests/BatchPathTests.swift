@@ -342,6 +342,36 @@ import Testing
         }
     }
 
+    /// Thousands separators as spreadsheets write them: where `groupedDecimal` reads a cell, `DecimalText` reads
+    /// the same value; where `DecimalText` refuses one, so does it.
+    @Test func groupedDecimalsReadWhatDecimalTextReads() {
+        func grouped(_ s: String) -> (units: Int64, power: Int64)? {
+            Array(s.utf8).withUnsafeBufferPointer { CSVProfileMapper.groupedDecimal($0) }
+        }
+        func general(_ s: String) -> Rational? { DecimalText.parse(s).flatMap { Rational(units: $0.units, scale: $0.scale) } }
+        for s in ["1,234", "1,234.5", "12,345,678.90", "-4,377,615.88", "999,999,999,999,999.999", "0,000", "100,000.00"] {
+            guard let g = grouped(s) else { Issue.record("\(s) is read by groupedDecimal"); continue }
+            #expect(Rational(Int(g.units)).divided(by: Rational(Int(g.power))) == general(s), "\(s)")
+        }
+        // Left to DecimalText (which reads some of them, refuses others): no separator, bad groups, blanks,
+        // signs, a dot with no digits, percentages, exponents, too many digits.
+        for s in ["1234", "1,23", "1,2345", "1234,567", ",123", "1,234,", "1,,234", " 1,234", "+1,234", "1,234.", "1,234%",
+                  "1,234E2", "1,234.5.6", "1,234,567,890,123,456,789", "-", "1,234-"] {
+            #expect(grouped(s) == nil, "\(s)")
+        }
+        var rng = PopulationGenerator.Random(state: 43)
+        for _ in 0..<20_000 {
+            let whole = rng.next() % 1_000_000_000_000, cents = rng.next() % 100
+            let f = NumberFormatter()
+            f.numberStyle = .decimal; f.minimumFractionDigits = 2; f.maximumFractionDigits = 2
+            f.locale = Locale(identifier: "en_US")
+            let s = (rng.next() % 2 == 0 ? "-" : "") + (f.string(from: NSNumber(value: Double(whole))) ?? "").replacingOccurrences(of: ".00", with: "")
+                + (rng.next() % 2 == 0 ? String(format: ".%02d", Int(cents)) : "")
+            let g = grouped(s)
+            #expect(g.flatMap { Rational(Int($0.units)).divided(by: Rational(Int($0.power))) } == (whole >= 1000 ? general(s) : nil), "\(s)")
+        }
+    }
+
     @Test func randomCellsAgree() {
         var rng = PopulationGenerator.Random(state: 41)
         var read = 0

@@ -52,7 +52,7 @@ extension CSVProfileMapper {
                     if read { memory.setNumber(slot, i, .zero) }
                     continue
                 }
-                if let (units, power) = CSVProfileMapper.plainDecimal(b) {
+                if let (units, power) = CSVProfileMapper.plainDecimal(b) ?? CSVProfileMapper.groupedDecimal(b) {
                     guard domain.accepts(units: units, power: power) else { return false }
                     if read { memory.setNumber(slot, i, Rational(plainDecimal: units, power: power)) }
                     continue
@@ -218,7 +218,8 @@ extension CSVProfileMapper {
         switch fastCells[c] {
         case .number(let domain):
             if b.count == 1 && b[0] == 0x30 && domain.acceptsZero { return .number(.zero) }
-            guard let (units, power) = CSVProfileMapper.plainDecimal(b), domain.accepts(units: units, power: power) else { return nil }
+            guard let (units, power) = CSVProfileMapper.plainDecimal(b) ?? CSVProfileMapper.groupedDecimal(b),
+                  domain.accepts(units: units, power: power) else { return nil }
             return .number(Rational(plainDecimal: units, power: power))
         case .date:
             return Day(isoBytes: CSVProfileMapper.trimmed(b)).map { .date($0) }
@@ -346,6 +347,45 @@ extension CSVProfileMapper {
         v = (v &* 10 &+ (v >> 8)) & 0x00FF_00FF_00FF_00FF
         v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
         return (v &* 10000 &+ (v >> 32)) & 0x0000_0000_FFFF_FFFF
+    }
+
+    /// `-?d{1,3}(,ddd)+(.digits)?` (thousands separators as spreadsheets write them, the cell quoted) with at
+    /// most 18 digits, as units and 10^(fraction digits): the value `DecimalText.parse` reads; nil for any other
+    /// spelling (which it then reads).
+    static func groupedDecimal(_ b: UnsafeBufferPointer<UInt8>) -> (units: Int64, power: Int64)? {
+        let n = b.count
+        guard n > 0 else { return nil }
+        let negative = b[0] == 0x2D
+        var i = negative ? 1 : 0
+        var units: Int64 = 0, digits = 0, group = 0, sawComma = false
+        while i < n {
+            let d = b[i] &- 0x30
+            if d < 10 {
+                units = units &* 10 &+ Int64(d)
+                digits += 1; group += 1
+            } else if b[i] == 0x2C {
+                guard sawComma ? group == 3 : (group >= 1 && group <= 3) else { return nil }
+                sawComma = true; group = 0
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard sawComma, group == 3 else { return nil }
+        var power: Int64 = 1
+        if i < n {
+            guard b[i] == 0x2E else { return nil }
+            i += 1
+            let start = i
+            while i < n, b[i] &- 0x30 < 10 {
+                units = units &* 10 &+ Int64(b[i] &- 0x30)
+                digits += 1; power &*= 10
+                i += 1
+            }
+            guard i == n, i > start else { return nil }
+        }
+        guard digits <= 18 else { return nil }
+        return (negative ? -units : units, power)
     }
 
     /// The spellings spreadsheets write for a boolean, exactly as given (no blanks); nil for any other.
