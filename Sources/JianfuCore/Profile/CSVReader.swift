@@ -304,8 +304,16 @@ public final class CSVReader {
                 var escaped = false
                 var closing = 0
                 while true {
-                    let found = CSVReader.find(quote, in: base, from: q, to: end)
-                    newlines += CSVReader.countLineBreaks(base, from: q, to: found)
+                    // Quoted cells are mostly short (a number with separators): a byte loop, not a memchr call,
+                    // and line breaks counted only where there are some.
+                    var found = q, sawBreak = false
+                    while found < end {
+                        let b = base[found]
+                        if b == quote { break }
+                        if b <= cr && (b == lf || b == cr) { sawBreak = true }
+                        found += 1
+                    }
+                    if sawBreak { newlines += CSVReader.countLineBreaks(base, from: q, to: found) }
                     if found == end {
                         if eof { throw CSVError.unterminatedQuote(path: path, line: line + cellStartNewlines) }
                         return .needMore
@@ -396,13 +404,6 @@ public final class CSVReader {
         line += newlines
         start = p
         return .record
-    }
-
-    /// Index of the first `byte` in `from..<to`, or `to`; memchr is vectorised in libc.
-    @inline(__always)
-    private static func find(_ byte: UInt8, in base: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> Int {
-        guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
-        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Line breaks (LF, CRLF, lone CR) inside quoted content; a CR right before `to` counts as lone.
