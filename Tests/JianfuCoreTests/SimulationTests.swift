@@ -214,4 +214,29 @@ extension Aggregate {
         #expect(x.evaluated == 150 && y.evaluated == 150)
         #expect(x == y)
     }
+
+    /// NDJSON lines are parsed by the evaluating threads, batch by batch: blank lines skipped, a broken line and a
+    /// bad value rejected with their file lines and the messages `next()` gives, in file order.
+    @Test func ndjsonBatchesRejectWhatNextRejects() throws {
+        var g = PopulationGenerator(count: 40, seed: 22)
+        var nd = ""
+        g.write(.ndjson) { nd += $0 }
+        var lines = nd.split(separator: "\n").map(String.init)
+        lines.insert("", at: 3)                                        // line 4: blank
+        lines.insert("{\"year\": 2017, \"employees\": ", at: 10)     // line 11: cut short
+        lines[20] = lines[20].replacingOccurrences(of: "\"employees\":", with: "\"employees\":-")  // line 21
+        lines.insert("   ", at: 30)                                     // line 31: blank
+        let path = Population.temp("b.ndjson", Array((lines.joined(separator: "\n") + "\n").utf8))
+        var one = try NDJSONProfileSource(path: path, schema: Fixture.policy.schema)
+        var expected: [(Int, String)] = []
+        while let r = try one.next() { if case .rejected(let line, let reason) = r { expected.append((line, reason)) } }
+        #expect(expected.map(\.0) == [11, 21])
+        let sim = Simulator(scenarios: [Scenario(label: "t", engine: Fixture.engine, year: 2017)])
+        sim.batchSize = 7
+        var source: any ProfileSource = try NDJSONProfileSource(path: path, schema: Fixture.policy.schema)
+        var got: [(Int, String)] = []
+        let a = try sim.run(&source) { got.append(($0, $1)) }[0]
+        #expect(a.rowsRead == 41 && a.evaluated == 39 && a.rejected == 2)
+        #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1))
+    }
 }

@@ -32,11 +32,14 @@ extension ProfileSource {
 public enum PendingBatch: @unchecked Sendable {
     case records([SourceRecord])
     case csv(CSVRowBatch, CSVProfileMapper, file: String)
+    /// NDJSON lines, parsed by whichever thread evaluates them.
+    case ndjson(NDJSONLineBatch)
 
     public var count: Int {
         switch self {
         case .records(let r): return r.count
         case .csv(let b, _, _): return b.count
+        case .ndjson(let b): return b.count
         }
     }
 
@@ -47,15 +50,18 @@ public enum PendingBatch: @unchecked Sendable {
         let mapper: CSVProfileMapper?
         let file: String
         let view: CSVRowStorage?
+        let lines: NDJSONLineBatch?
 
         /// `mapper` replaces the batch's (a thread's own copy over its own schema objects).
         public init(_ batch: PendingBatch, mapper own: CSVProfileMapper? = nil) {
             // Taken apart once, not per record: every record would otherwise count references to the shared parts.
             switch batch {
             case .records(let r):
-                records = r; rows = nil; mapper = nil; file = ""; view = nil
+                records = r; rows = nil; mapper = nil; file = ""; view = nil; lines = nil
             case .csv(let b, let m, let f):
-                records = []; rows = b; mapper = own ?? m; file = f; view = b.makeView()
+                records = []; rows = b; mapper = own ?? m; file = f; view = b.makeView(); lines = nil
+            case .ndjson(let b):
+                records = []; rows = nil; mapper = nil; file = b.file; view = nil; lines = b
             }
         }
 
@@ -67,6 +73,7 @@ public enum PendingBatch: @unchecked Sendable {
 
         /// Record `k`, converted.
         public func record(_ k: Int) -> SourceRecord {
+            if let lines { return lines.record(k) }
             guard let rows, let mapper, let view else { return records[k] }
             return CSVProfileSource.record(rows.row(k, in: view), mapper: mapper, file: file)
         }
@@ -214,18 +221,35 @@ public struct NDJSONProfileSource: ProfileSource {
 
     public mutating func next() throws(Diagnostics) -> SourceRecord? {
         while let l = lines.next() {
-            if l.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let n = lines.line
-            let node: JSONNode
-            do { node = try JSONParser.parse(Array(l)) } catch {
-                return .rejected(line: n, reason: "\(file):\(n):\(error.column): \(error.message)")
-            }
-            switch reader.read(node, origin: "\(file):\(n)") {
-            case .success(let p): return .profile(p)
-            case .failure(let d): return .rejected(line: n, reason: d.items.map { Self.relocate($0, n) }.joined(separator: "; "))
-            }
+            if Self.isBlank(l) { continue }
+            return Self.record(Array(l), line: lines.line, reader: reader, file: file)
         }
         return nil
+    }
+
+    /// The next lines, up to `limit` (blank ones skipped), not parsed yet: the threads that evaluate them parse
+    /// them, so reading the file is not the bottleneck of a population run.
+    public mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch? {
+        let batch = NDJSONLineBatch(reader: reader, file: file)
+        while batch.count < limit, let l = lines.next() {
+            if Self.isBlank(l) { continue }
+            batch.append(l, line: lines.line)
+        }
+        return batch.count == 0 ? nil : .ndjson(batch)
+    }
+
+    static func isBlank(_ l: ArraySlice<UInt8>) -> Bool { l.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+
+    /// Line `n` (its bytes) as a profile, or rejected with the reason.
+    static func record(_ bytes: [UInt8], line n: Int, reader: ProfileReader, file: String) -> SourceRecord {
+        let node: JSONNode
+        do { node = try JSONParser.parse(bytes) } catch {
+            return .rejected(line: n, reason: "\(file):\(n):\(error.column): \(error.message)")
+        }
+        switch reader.read(node, origin: "\(file):\(n)") {
+        case .success(let p): return .profile(p)
+        case .failure(let d): return .rejected(line: n, reason: d.items.map { relocate($0, n) }.joined(separator: "; "))
+        }
     }
 
     /// A JSON-line diagnostic says line 1 of the object; name the file's line instead.
@@ -234,6 +258,30 @@ public struct NDJSONProfileSource: ProfileSource {
         let parts = d.location.split(separator: ":")
         if parts.count >= 4 { d.location = parts.dropLast(2).joined(separator: ":") + ":\(parts[parts.count - 1])" }
         return d.description
+    }
+}
+
+/// NDJSON lines copied out of the reader, with their line numbers, to be parsed on another thread.
+public final class NDJSONLineBatch: @unchecked Sendable {
+    private var bytes: [UInt8] = []
+    private var lines: [(start: Int, end: Int, line: Int)] = []
+    let reader: ProfileReader
+    let file: String
+
+    init(reader: ProfileReader, file: String) { self.reader = reader; self.file = file }
+
+    public var count: Int { lines.count }
+
+    func append(_ l: ArraySlice<UInt8>, line: Int) {
+        let start = bytes.count
+        bytes.append(contentsOf: l)
+        lines.append((start, bytes.count, line))
+    }
+
+    /// Line `k` of the batch, parsed and read.
+    func record(_ k: Int) -> SourceRecord {
+        let l = lines[k]
+        return NDJSONProfileSource.record(Array(bytes[l.start..<l.end]), line: l.line, reader: reader, file: file)
     }
 }
 
