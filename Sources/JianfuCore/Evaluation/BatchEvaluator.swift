@@ -9,13 +9,13 @@ public struct BatchEvaluator {
     public static let width = 512
 
     public let engine: Engine
-    private let points: PointProgram
-    private let program: BatchProgram
+    let points: PointProgram
+    let program: BatchProgram
     private let disabled: Set<Int>
-    private let regionSlot: Int?
-    private let industrySlot: Int?
+    let regionSlot: Int?
+    let industrySlot: Int?
     private var plan: YearPlan
-    private var ruleEvaluator: RuleEvaluator
+    var ruleEvaluator: RuleEvaluator
     /// The year's plan in flat arrays, and the point path for rules run row by row.
     private var state: PointState
     private var rowSteps: PointState.Step
@@ -23,18 +23,18 @@ public struct BatchEvaluator {
     private var batchRules: [Int] = []
     /// The batch's columns and registers; loaders write rows into its field registers.
     let memory: BatchMemory
-    private let scratch: BatchScratch
+    let scratch: BatchScratch
     private let ruleCount: Int
-    private var undecided: [(row: Int, rule: Int)] = []
+    var undecided: [(row: Int, rule: Int)] = []
     private var winners: [Int]
-    private var fallbackCache: FallbackCache
+    var fallbackCache: FallbackCache
     /// The rules in an exclusive group, in catalog order, with their group; each rule's group or -1.
     private let grouped: [(rule: Int, group: Int)]
     private let ruleGroup: [Int]
     private var winnerHigh: [Rational]
     /// Per rule: the fields a profile made back from the registers holds for the interval evaluator (the rule's
     /// slots, its scope's and the year).
-    private let fallbackSlots: [[Int]]
+    let fallbackSlots: [[Int]]
     /// The tallies of the last batch, rule by rule.
     public var results: BatchResults { BatchResults(tallies: scratch.results, width: BatchEvaluator.width, ruleCount: ruleCount) }
     /// How many rules run as batch code, and how many row by row, for the current year.
@@ -44,8 +44,8 @@ public struct BatchEvaluator {
     /// Rows of the last batch.
     public private(set) var count = 0
     /// Rules the interval evaluator had to decide, over all batches so far, in all and per rule.
-    public private(set) var fallbacks = 0
-    public private(set) var fallbacksByRule: [Int]
+    public internal(set) var fallbacks = 0
+    public internal(set) var fallbacksByRule: [Int]
 
     /// nil when `year` has no plan (outside the calendar's range).
     public init?(engine: Engine, year: Int, disabled: Set<Int> = []) {
@@ -137,77 +137,6 @@ public struct BatchEvaluator {
         if !undecided.isEmpty { decideUndecided(profile) }
         if points.groupCount > 0 { for r in 0..<n { resolveGroups(r) } }
         return true
-    }
-
-    /// The rules the batch code left undecided, by the interval evaluator, row by row. An outcome is kept for
-    /// each rule and the values it reads (with its scope test): rows alike in those get it without evaluating
-    /// again (rules whose inputs rarely repeat stop being kept).
-    private mutating func decideUndecided(_ profile: (Int) -> Profile?) {
-        let results = scratch.results, w = BatchEvaluator.width
-        undecided.sort { $0.row < $1.row }
-        var k = 0
-        while k < undecided.count {
-            let r = undecided[k].row
-            var p: Profile?
-            var ev: Evaluator?
-            var given: Bool?
-            while k < undecided.count && undecided[k].row == r {
-                let i = undecided[k].rule
-                k += 1
-                fallbacks += 1
-                fallbacksByRule[i] += 1
-                var key: FallbackKey?
-                let taken = scratch.hasOutcomes[i * w + r] != 0
-                scratch.hasOutcomes[i * w + r] = 0
-                if fallbackCache.keeps(i) {
-                    let scope = scratch.scopeTests[points.rules[i].scope * w + r]
-                    if taken, let rule = program.rules[i] {
-                        key = reducedKey(rule, i, r)
-                    } else {
-                        var values = program.ruleSlots[i].map { memory.value($0, row: r) }
-                        // An undecided scope depends on the region and industry too.
-                        if scope != 1 { values += [regionSlot, industrySlot].map { $0.flatMap { memory.value($0, row: r) } } }
-                        key = FallbackKey(rule: i, scope: scope, values: values)
-                    }
-                    if let hit = fallbackCache.find(key!) {
-                        results.set(i * w + r, hit.tally)
-                        scratch.exactHigh[i * w + r] = hit.exactHigh
-                        continue
-                    }
-                }
-                if given == nil {
-                    p = profile(r)
-                    given = p != nil
-                }
-                // A row in the registers alone: a profile of the fields this rule reads, so the rows' outcome
-                // depends on those fields alone (as the cache's key).
-                if given == false { p = memory.profile(row: r, slots: fallbackSlots[i]); ev = nil }
-                if ev == nil, let p { ev = ruleEvaluator.evaluator(for: p) }
-                guard let row = p, var e = ev else { continue }
-                let result = ruleEvaluator.evaluate(i, row, trace: false, using: &e)
-                ev = e
-                let tally = Tally(result), high = result.exactHigh ?? .zero
-                results.set(i * w + r, tally)
-                scratch.exactHigh[i * w + r] = high
-                if let key { fallbackCache.keep(key, tally, high) }
-            }
-        }
-    }
-
-    /// The key of rule `i` for row `r` in scope, from its conditions' outcomes: the values of the slots the
-    /// saving, cap and window read, and of those read by conditions whose outcome is unknown (a condition that
-    /// holds gives the interval evaluator its truth alone). Kept apart from full keys by its scope code.
-    private func reducedKey(_ rule: BatchRule, _ i: Int, _ r: Int) -> FallbackKey {
-        let w = BatchEvaluator.width, per = scratch.conditions
-        var values: [FieldValue?] = []
-        var slots = rule.keySlots
-        for k in rule.conditionSlots.indices {
-            let outcome = scratch.outcomes[(i * w + r) * per + k]
-            values.append(.number(Rational(Int(outcome))))
-            if outcome != 1 { slots += rule.conditionSlots[k] }
-        }
-        for slot in Set(slots).sorted() { values.append(.number(Rational(slot))); values.append(memory.value(slot, row: r)) }
-        return FallbackKey(rule: i, scope: 0xFF, values: values)
     }
 
     /// Each scope's test for row `r`, as `PointState.scope`, from the region and industry registers: 0 no,
@@ -351,25 +280,6 @@ public struct BatchEvaluator {
             }
         }
         finish(rule, i, live)
-    }
-
-    /// Each condition's outcome for the live rows the interval evaluator is to decide (one piece, the memory
-    /// still as the rule left it), so that rows alike in what the outcome depends on share it.
-    private func takeOutcomes(_ rule: BatchRule, _ i: Int, _ live: Int) {
-        guard let parts = rule.conditionParts, fallbackCache.keeps(i) else { return }
-        let s = scratch, m = memory, sel = memory.selection, rows = s.rows, w = BatchEvaluator.width
-        var dead = 0
-        for j in 0..<live where s.dead[Int(rows[j])] != 0 { sel[dead] = rows[j]; dead += 1 }
-        guard dead > 0 else { return }
-        let deadRows = BatchSelection(index: sel, count: dead), per = s.conditions
-        for (k, part) in parts.enumerated() {
-            let v = part.prepare(m, deadRows)
-            for j in 0..<dead {
-                let r = Int(sel[j])
-                s.outcomes[(i * w + r) * per + k] = v[r]
-            }
-        }
-        for j in 0..<dead { s.hasOutcomes[i * w + Int(sel[j])] = 1 }
     }
 
     /// Each live row's tally for rule `i` from its sums, or the row left to the interval evaluator.
