@@ -84,7 +84,7 @@ extension CSVProfileMapper {
     /// to `cell` and for list and record fields. Writes what `load` writes; false where `load` is false.
     func load(plain record: UnsafeMutablePointer<UInt8>, count n: Int, line: Int, view: CSVRowStorage,
               into memory: BatchMemory, at i: Int) -> Bool {
-        let columnCount = columns.count, utf8 = view.encoding == .utf8
+        let columnCount = columns.count, gb = view.encoding == .gb18030
         let spans = view.spanBuffer(columnCount), left = view.markBuffer(columnCount)
         var leftCount = 0
         var p = 0
@@ -94,7 +94,6 @@ extension CSVProfileMapper {
             let slot = scalarSlots[c]
             var q = p
             if slot >= 0, case .number(let domain) = fastCells[c] {
-                // The digits are read while the cell's end is looked for.
                 // "0," and ",": a third of a typical population's cells.
                 if q &+ 1 < n && record[q] == 0x30 && record[q &+ 1] == 0x2C && domain.acceptsZero {
                     spans[c] = CellSpan(start: p, end: q &+ 1, escaped: false)
@@ -119,6 +118,7 @@ extension CSVProfileMapper {
                     p = q + 1
                     continue
                 }
+                // The byte loop: the digits are read while the cell's end is looked for.
                 var units: Int64 = 0, power: Int64 = 1, digits = 0, sawDot = false, plain = true
                 while q < n {
                     let b = record[q]
@@ -162,7 +162,7 @@ extension CSVProfileMapper {
             let read = memory.reads[slot]
             if case .text = fastCells[c] {
                 // Free text is any valid text: one not kept need only be valid.
-                if !read && CSVProfileMapper.isText(b, gb18030: !utf8) { continue }
+                if !read && CSVProfileMapper.isText(b, gb18030: gb) { continue }
             } else if let v = fastValue(b, column: c) {
                 if read { memory.set(slot, i, v) }
                 continue
@@ -172,7 +172,7 @@ extension CSVProfileMapper {
         // More cells than columns.
         guard p == n + 1 else { return false }
         view.view(bytes: record, spans: spans, count: columnCount, line: line)
-        let row = CSVRow(storage: view), gb = view.encoding == .gb18030
+        let row = CSVRow(storage: view)
         for k in 0..<leftCount {
             let c = Int(left[k])
             guard case .success(let v) = cell(row, c, gb: gb) else { return false }
