@@ -139,6 +139,13 @@ struct JSONParserTests {
     @Test func invalidUTF8InAStringIsRejected() {
         #expect(failure([0x22, 0xFF, 0x22])?.message.contains("UTF-8") == true)
         #expect(failure([0x22, 0xE4, 0xB8, 0x22])?.message.contains("UTF-8") == true)
+        // Overlong, a surrogate, beyond U+10FFFF, a stray continuation byte.
+        for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80]] {
+            #expect(failure([0x22] + bad + [0x22])?.message.contains("UTF-8") == true, "\(bad)")
+        }
+        // Two, three and four bytes, kept as written.
+        let node = try? JSONParser.parse([0x22] + Array("é企业𠀀".utf8) + [0x22])
+        if case .string(let s)? = node?.value { #expect(s == "é企业𠀀") } else { Issue.record("expected a string") }
     }
 
     @Test func numbersKeepTheirText() throws {
