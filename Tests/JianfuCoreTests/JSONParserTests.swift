@@ -136,6 +136,26 @@ struct JSONParserTests {
         #expect(failure(text)?.message.contains("surrogate") == true)
     }
 
+    /// Objects of many keys (a profile has about 40) find duplicates by a table, not a scan: the same key, at the
+    /// same place, as in a small object.
+    @Test(arguments: [8, 9, 40, 1_000])
+    func duplicateKeysInLargeObjects(keys: Int) throws {
+        let distinct = (0..<keys).map { "\"key_\($0)\": \($0)" }
+        let node = try JSONParser.parse(Array(("{" + distinct.joined(separator: ",\n") + "}").utf8))
+        #expect(node.objectMembers?.count == keys)
+        // A repeat of an early key, then of the last one, on its own line: the error names that line, column 1.
+        for repeated in [2, keys - 1] {
+            let text = "{" + distinct.joined(separator: ",\n") + ",\n\"key_\(repeated)\": 0, \"after\": 1}"
+            let f = try #require(failure(text))
+            #expect(f.message == "duplicate key \"key_\(repeated)\"" && f.line == keys + 1 && f.column == 1)
+        }
+        // Keys equal as Swift strings but not as bytes (K and the Kelvin sign, U+212A), as a `Set` finds them.
+        let kelvin = "{" + distinct.joined(separator: ", ") + ", \"K\": 1, \"\u{212A}\": 2}"
+        #expect(failure(kelvin)?.message.hasPrefix("duplicate key") == true)
+        let kelvinFirst = "{" + distinct.joined(separator: ", ") + ", \"\u{212A}\": 1, \"K\": 2}"
+        #expect(failure(kelvinFirst)?.message.hasPrefix("duplicate key") == true)
+    }
+
     @Test func invalidUTF8InAStringIsRejected() {
         #expect(failure([0x22, 0xFF, 0x22])?.message.contains("UTF-8") == true)
         #expect(failure([0x22, 0xE4, 0xB8, 0x22])?.message.contains("UTF-8") == true)

@@ -89,6 +89,48 @@ extension JSONNode {
 
 /// A strict RFC 8259 parser over UTF-8 bytes with positions, a nesting limit (deep input gives an error,
 /// never a stack overflow) and duplicate-key detection.
+/// The keys of one object so far, to refuse a duplicate as `Set<String>` would (by `==`), with no hashing for
+/// small objects: a scan of the members while there are few or a key is not ASCII, a table of member indices by an
+/// FNV hash of the bytes beyond (for ASCII, `==` is byte equality).
+struct KeyIndex {
+    private var slots: [Int32] = []
+    private var scanOnly = false
+
+    /// Whether `key` differs from every key of `members`; if so, it is noted as the next member's.
+    mutating func isNew(_ key: String, among members: [JSONMember]) -> Bool {
+        let n = members.count
+        if !scanOnly && !key.utf8.allSatisfy({ $0 < 0x80 }) { scanOnly = true; slots = [] }
+        if scanOnly || n < 8 { return !members.contains { $0.key == key } }
+        if slots.count < 2 * (n + 1) {
+            var capacity = 32
+            while capacity < 4 * (n + 1) { capacity *= 2 }
+            slots = Array(repeating: -1, count: capacity)
+            for k in 0..<n { place(members[k].key, Int32(k)) }
+        }
+        let mask = slots.count - 1
+        var h = KeyIndex.hash(key) & mask
+        while slots[h] >= 0 {
+            if members[Int(slots[h])].key == key { return false }
+            h = (h + 1) & mask
+        }
+        slots[h] = Int32(n)
+        return true
+    }
+
+    private mutating func place(_ key: String, _ index: Int32) {
+        let mask = slots.count - 1
+        var h = KeyIndex.hash(key) & mask
+        while slots[h] >= 0 { h = (h + 1) & mask }
+        slots[h] = index
+    }
+
+    private static func hash(_ key: String) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0100_0000_01B3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+}
+
 public struct JSONParser {
     public static let maxDepth = 256
 
@@ -200,7 +242,7 @@ public struct JSONParser {
         try enter()
         i += 1
         var members: [JSONMember] = []
-        var seen = Set<String>()
+        var seen = KeyIndex()
         skipSpace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(members) }
         while true {
@@ -209,7 +251,7 @@ public struct JSONParser {
             guard bytes[i] == UInt8(ascii: "\"") else { throw fail("unexpected \(describeHere()): expected a key in double quotes") }
             let kl = line, kc = column(at: i)
             let key = try string()
-            if !seen.insert(key).inserted {
+            if !seen.isNew(key, among: members) {
                 throw Failure(line: kl, column: kc, message: "duplicate key \"\(key)\"")
             }
             skipSpace()
