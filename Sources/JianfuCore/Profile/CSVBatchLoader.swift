@@ -109,12 +109,18 @@ extension CSVProfileMapper {
                 }
                 let negative = q < n && record[q] == 0x2D
                 if negative { q += 1 }
-                if let (units, power, end) = CSVProfileMapper.wordDecimal(record, q, n) {
-                    q = end
-                    spans[c] = CellSpan(start: p, end: q, escaped: false)
+                /// A plain decimal of the cell `p..<q`, as `plainDecimal` reads it (and "0" as `load` does); false
+                /// where its domain refuses it.
+                func take(_ units: Int64, _ power: Int64) -> Bool {
                     let u = negative ? -units : units
                     guard domain.accepts(units: u, power: power) else { return false }
                     if memory.reads[slot] { memory.setNumber(slot, i, q - p == 1 && u == 0 ? .zero : Rational(plainDecimal: u, power: power)) }
+                    return true
+                }
+                if let (units, power, end) = CSVProfileMapper.wordDecimal(record, q, n) {
+                    q = end
+                    spans[c] = CellSpan(start: p, end: q, escaped: false)
+                    guard take(units, power) else { return false }
                     p = q + 1
                     continue
                 }
@@ -142,10 +148,7 @@ extension CSVProfileMapper {
                 if q == p {
                     memory.setMissing(slot, i, text: emptyIsText[c])
                 } else if plain && digits > 0 && digits <= 18 && (!sawDot || power > 1) {
-                    // As `plainDecimal` reads it (and "0" as `load` does).
-                    let u = negative ? -units : units
-                    guard domain.accepts(units: u, power: power) else { return false }
-                    if memory.reads[slot] { memory.setNumber(slot, i, q - p == 1 && u == 0 ? .zero : Rational(plainDecimal: u, power: power)) }
+                    guard take(units, power) else { return false }
                 } else {
                     left[leftCount] = Int32(c); leftCount += 1
                 }
