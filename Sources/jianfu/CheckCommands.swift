@@ -55,7 +55,7 @@ func runExplain(_ o: Options) -> Int32 {
 
 func runPolicies(_ o: Options) -> Int32 {
     guard let sub = o.positional.first else {
-        printErr("jianfu policies: expected lint, list, show or hash\n\nUsage: " + o.usage)
+        printErr("jianfu policies: expected lint, list, show, hash or test\n\nUsage: " + o.usage)
         return Exit.usage
     }
     guard let lang = parseLang(o) else { return Exit.usage }
@@ -75,6 +75,8 @@ func runPolicies(_ o: Options) -> Int32 {
         guard let engine = loadEngine(opts) else { return Exit.failure }
         printOut(PolicyListing(policy: engine.policy, lang: lang).list())
         return Exit.ok
+    case "test":
+        return runPolicyTests(o, lang: lang)
     case "show":
         guard o.positional.count == 2 else { printErr("jianfu policies show: expected a rule id"); return Exit.usage }
         guard let engine = loadEngine(opts) else { return Exit.failure }
@@ -85,7 +87,7 @@ func runPolicies(_ o: Options) -> Int32 {
         printOut(PolicyListing(policy: engine.policy, lang: lang).show(ri))
         return Exit.ok
     default:
-        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash"]))
+        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash", "test"]))
         return Exit.usage
     }
 }
