@@ -14,6 +14,56 @@ import Testing
         #expect(run.expectations > loaded.cases.count - 1)
     }
 
+    /// Every rule of the catalog has cases, and they reach every outcome it can have and both sides of every
+    /// condition: a rule added to Policies/ must come with its cases in Policies/tests.
+    @Test func repositoryTestCasesCoverEveryRule() throws {
+        let loaded = PolicyTestLoader.load(directory: Fixture.policiesPath, policy: Fixture.policy)
+        let run = PolicyTestRunner(engine: Fixture.engine).run(loaded.cases)
+        for c in run.coverage where c.covered < c.items {
+            Issue.record("\(Fixture.policy.rules[c.rule].id): \(c.covered) of \(c.items) outcomes and condition sides reached")
+        }
+        #expect(run.coverageShare == Rational(100))
+    }
+
+    /// The hand-computed cases through the batch path too: each rule's tally equals the interval evaluator's.
+    @Test func repositoryTestCasesAgreeOnTheBatchPath() throws {
+        let loaded = PolicyTestLoader.load(directory: Fixture.policiesPath, policy: Fixture.policy)
+        var compared = 0
+        for year in Set(loaded.cases.map(\.year)).sorted() {
+            let profiles = loaded.cases.filter { $0.year == year }.map(\.profile)
+            var batch = try #require(BatchEvaluator(engine: Fixture.engine, year: year))
+            var start = 0
+            while start < profiles.count {
+                let part = Array(profiles[start..<min(profiles.count, start + BatchEvaluator.width)])
+                #expect(part.withUnsafeBufferPointer { batch.evaluate($0, year: year) })
+                for (r, p) in part.enumerated() {
+                    let check = try #require(Fixture.engine.check(p, year: year))
+                    let tallies = batch.tallies(r)
+                    for i in tallies.indices where Tally(check.results[i]) != tallies[i] {
+                        Issue.record("\(year) case \(start + r) \(Fixture.policy.rules[i].id): check \(Tally(check.results[i])), batch \(tallies[i])")
+                    }
+                    compared += 1
+                }
+                start += part.count
+            }
+        }
+        #expect(compared == loaded.cases.count)
+    }
+
+    @Test func noSavingAndAssumedFieldsAreCompared() throws {
+        // 52号 六(四) with the union fee defaulted from the payroll: 20% × 1,000,000 × 2% × 40% = 1,600.00 —
+        // the case wrongly says no amount and no assumption.
+        let (run, problems, _) = try run("""
+            {"name": "union", "year": 2018, "base": "urban", "profile": {"annual_payroll": 1000000},
+             "why": "20% × 8,000 = 1,600.00", "expect": {"52-6-4-union-fee": {"saving": null, "assumed": []}}}
+            """)
+        #expect(problems.isEmpty)
+        let d = try #require(run.failures.first).differences
+        #expect(d.map(\.what) == ["saving", "assumed"])
+        #expect(d[0].got == "1,600.00")
+        #expect(d[1].got == "union_fee_remitted")
+    }
+
     @Test func testFilesDoNotChangeTheRulePackHash() throws {
         let scratch = try ScratchPolicies()
         try scratch.remove("tests")
@@ -108,5 +158,65 @@ import Testing
         #expect(c.covered == c.items - 1)
         let other = try #require(run.coverage.first { Fixture.policy.rules[$0.rule].id == "52-2-1-funds" })
         #expect(other.covered == 0)
+    }
+}
+
+/// `jianfu policies test` through the built executable: output, standard error and exit codes.
+@Suite struct PolicyTestCommandTests {
+    static func jianfu(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let exe = Fixture.root + "/.build/debug/jianfu"
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw TestError("no executable at \(exe): run swift build") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: Fixture.root)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func theRepositoryCasesPassWithFullCoverage() throws {
+        let r = try Self.jianfu(["policies", "test", "Policies", "--min-coverage", "100", "--lang", "en"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Coverage: 100.0%"))
+        #expect(r.out.contains("0 failed"))
+        #expect(r.err.isEmpty)
+    }
+
+    @Test func aFailingCaseExitsOneNamingItsFileAndLine() throws {
+        let scratch = try ScratchPolicies()
+        try scratch.replace(in: "tests/qzbf-2017-52-tax-fee.json", #""saving": "11301.37""#, with: #""saving": "11301.38""#)
+        let r = try Self.jianfu(["policies", "test", scratch.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains(scratch.file("tests/qzbf-2017-52-tax-fee.json") + ":"))
+        #expect(r.out.contains("saving: 应为 11,301.38，实为 11,301.37"))
+        #expect(r.out.contains("1 项失败"))
+    }
+
+    @Test func coverageBelowTheThresholdExitsOne() throws {
+        let scratch = try ScratchPolicies()
+        try scratch.remove("tests/qzbf-2017-missing-facts.json")
+        let r = try Self.jianfu(["policies", "test", scratch.path, "--min-coverage", "100", "--lang", "en"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("is below --min-coverage 100%"))
+        #expect(r.out.contains("✗"))
+    }
+
+    @Test func aBadThresholdIsAUsageError() throws {
+        let r = try Self.jianfu(["policies", "test", "--min-coverage", "abc"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("--min-coverage 应为 0 到 100 之间的百分数"))
+    }
+
+    @Test func aFolderWithoutCasesExitsOne() throws {
+        let scratch = try ScratchPolicies()
+        try scratch.remove("tests")
+        let r = try Self.jianfu(["policies", "test", scratch.path, "--lang", "en"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("no test cases"))
     }
 }

@@ -104,6 +104,13 @@ public struct PolicyTestRunner: Sendable {
             let got = r.low == r.high ? money(r.low) : "\(money(r.low)) – \(money(r.high))"
             d.append(("saving", want, got))
         }
+        if x.noSaving, r.low != nil || r.high != nil {
+            d.append(("saving", "—", r.low == r.high ? money(r.low) : "\(money(r.low)) – \(money(r.high))"))
+        }
+        if let a = x.assumed {
+            let got = r.assumed.map { policy.schema.fields[$0].name }
+            if Set(a) != Set(got) { d.append(("assumed", a.joined(separator: ", "), got.isEmpty ? "—" : got.joined(separator: ", "))) }
+        }
         if let a = x.amount, a != r.amount { d.append(("amount", money(a), money(r.amount))) }
         let failedCondition: String? = {
             guard case .condition(let i)? = r.failure else { return nil }
@@ -146,8 +153,13 @@ public struct PolicyTestRunner: Sendable {
         }
         var formulas: [Formula] = rule.conditions.map(\.formula) + rule.lets.map(\.formula) + rule.cuts
         formulas += [rule.savingLow, rule.savingHigh, rule.amount, rule.cap, rule.enterpriseWindow?.from, rule.enterpriseWindow?.until].compactMap { $0 }
-        let fields = Set(formulas.flatMap(\.fields))
-        if fields.contains(where: { policy.schema.fields[$0].defaultText == nil && policy.schema.fields[$0].name != "year" }) {
+        // A fact with a default is missing when what its default reads is (the unemployment base defaults to the payroll).
+        var fields = Set(formulas.flatMap(\.fields))
+        var queue = Array(fields)
+        while let f = queue.popLast() {
+            for g in policy.defaults[f]?.fields ?? [] where fields.insert(g).inserted { queue.append(g) }
+        }
+        if fields.contains(where: { policy.defaults[$0] == nil && policy.schema.fields[$0].name != "year" }) {
             out.append(.undetermined)
         }
         return out

@@ -23,6 +23,10 @@ public struct RuleExpectation: Sendable {
     public var mayOutrank: Int?
     /// The enterprise's own window `[from, until)`.
     public var enterpriseWindow: DayRange?
+    /// `"saving": null`: the rule states no amount (informational rules).
+    public var noSaving = false
+    /// Fields whose schema default the result used (`"assumed": ["union_fee_remitted"]`).
+    public var assumed: [String]?
 }
 
 /// Totals a case expects, in fen.
@@ -151,13 +155,21 @@ public enum PolicyTestLoader {
         }
         guard r.object(n, ctx, what: "an expectation") != nil else { return nil }
         r.checkKeys(n, ["status", "saving", "amount", "failed_condition", "failed", "missing", "problem", "superseded_by",
-                        "may_outrank", "enterprise_window", "note"], ctx)
+                        "may_outrank", "enterprise_window", "assumed", "note"], ctx)
         if let s = r.string(n, "status", ctx, required: false) {
             if let st = RuleStatus(rawValue: s) { x.status = st } else {
                 r.error(n["status"]!, ctx, "unknown status \"\(s)\"" + Suggest.hint(s, in: RuleStatus.allCases.map(\.rawValue)))
             }
         }
-        if let s = n["saving"] { (x.low, x.high) = range(s, &r, ctx + ", saving") }
+        if let s = n["saving"] {
+            if s.isNull { x.noSaving = true } else { (x.low, x.high) = range(s, &r, ctx + ", saving") }
+        }
+        if n["assumed"] != nil {
+            x.assumed = r.strings(n, "assumed", ctx)
+            for name in x.assumed ?? [] where policy.schema.fieldIndex(name) == nil {
+                r.error(n["assumed"]!, ctx, "unknown profile field \"\(name)\"" + Suggest.hint(name, in: policy.schema.fields.map(\.name)))
+            }
+        }
         if let a = n["amount"] { x.amount = fen(a, &r, ctx + ", amount") }
         let rule = policy.rules[rule]
         if let c = r.string(n, "failed_condition", ctx, required: false) {
