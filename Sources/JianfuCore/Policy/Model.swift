@@ -41,10 +41,18 @@ public struct Parameter: Sendable {
     public var name: String
     public var unit: NumUnit
     public var text: Text
-    public var source: String
     /// Ascending by date.
     public var values: [(from: Day, value: Rational)]
+    /// Where each value comes from (文号 and clause, or the national document), one per value.
+    public var sources: [String]
     public var file: String
+
+    /// The source of the value that took effect on `from` (the one in force since then).
+    public func source(since from: Day) -> String {
+        var found = ""
+        for (i, v) in values.enumerated() where i < sources.count { if v.from <= from { found = sources[i] } else { break } }
+        return found
+    }
 
     /// The value in force on `day`, with the date it took effect.
     public func value(on day: Day) -> (from: Day, value: Rational)? {

@@ -214,7 +214,7 @@ enum ParameterLoader {
         for (i, n) in (r.array(root, "parameters", nil, required: true) ?? []).enumerated() {
             let ctx0 = "parameters[\(i)]"
             guard r.object(n, ctx0, what: "a parameter") != nil else { continue }
-            r.checkKeys(n, ["name", "type", "zh", "en", "source", "values", "note"], ctx0)
+            r.checkKeys(n, ["name", "type", "zh", "en", "values", "note"], ctx0)
             guard let name = r.string(n, "name", ctx0) else { continue }
             let ctx = "parameter \(name)"
             let typeName = r.string(n, "type", ctx) ?? ""
@@ -223,9 +223,12 @@ enum ParameterLoader {
                 continue
             }
             var values: [(Day, Rational)] = []
+            var sources: [String] = []
             for (j, v) in (r.array(n, "values", ctx, required: true) ?? []).enumerated() {
                 let vctx = "\(ctx), values[\(j)]"
-                r.checkKeys(v, ["from", "value", "note"], vctx)
+                r.checkKeys(v, ["from", "value", "source", "note"], vctx)
+                // Every dated value says where it comes from: the 文号 and clause, or the national document.
+                guard let source = r.string(v, "source", vctx) else { continue }
                 guard let from = r.date(v, "from", vctx), let node = v["value"] else {
                     if v["value"] == nil { r.error(v, vctx, "missing \"value\"") }
                     continue
@@ -248,13 +251,14 @@ enum ParameterLoader {
                         r.error(v, vctx, "values must be in ascending date order, each date once")
                     }
                     values.append((from, p))
+                    sources.append(source)
                 case .failure(let e):
                     r.error(node, vctx, "\"\(text)\": \(e.message)")
                 }
             }
             if values.isEmpty { r.error(n, ctx, "needs at least one dated value") }
             out.append(Parameter(name: name, unit: unit, text: Text(zh: r.string(n, "zh", ctx) ?? name, en: r.string(n, "en", ctx) ?? name),
-                                 source: r.string(n, "source", ctx) ?? "", values: values.map { (from: $0.0, value: $0.1) }, file: r.file))
+                                 values: values.map { (from: $0.0, value: $0.1) }, sources: sources, file: r.file))
         }
         return out
     }

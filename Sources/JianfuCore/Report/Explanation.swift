@@ -75,7 +75,7 @@ public struct Explanation {
             for p in piece.params {
                 let param = policy.parameters[p.slot]
                 let v = param.unit == .rate ? Rational.percentText(p.value) : p.value.description
-                out.append("    " + t("参数 ", "parameter ") + "\(param.name) = \(v)" + t("（自 \(p.from) 起；来源：\(param.source)）", " (since \(p.from); source: \(param.source))"))
+                out.append("    " + t("参数 ", "parameter ") + "\(param.name) = \(v)" + t("（自 \(p.from) 起；来源：\(param.source(since: p.from))）", " (since \(p.from); source: \(param.source(since: p.from)))"))
             }
             let look = lookup(piece)
             for (i, l) in rule.lets.enumerated() where i < piece.lets.count {

@@ -2,13 +2,14 @@
 /// new policy set; the baseline is never modified.
 public struct Reform: Sendable {
     public var name: String
-    public var parameters: [(name: String, values: [(from: Day, value: Rational)])]
+    public var parameters: [(name: String, values: [(from: Day, value: Rational)], sources: [String])]
     public var disabledRules: [String]
     /// SHA-256 of the reform file's canonical form, so partials of different reforms never merge.
     public var hash: String
 
     /// Reads a reform file:
-    /// `{"kind": "reform", "name": …, "parameters": [{"name": …, "values": [{"from": …, "value": …}]}], "disable_rules": [ids]}`.
+    /// `{"kind": "reform", "name": …, "parameters": [{"name": …, "values": [{"from": …, "value": …, "source": …}]}], "disable_rules": [ids]}`;
+    /// a value without a `source` is sourced to the reform itself.
     public static func load(path: String, policy: PolicySet) throws(Diagnostics) -> Reform {
         let root = try InputFile.json(path)
         var r = NodeReader(file: path)
@@ -16,7 +17,7 @@ public struct Reform: Sendable {
         r.checkKeys(root, ["kind", "name", "parameters", "disable_rules", "note"], "reform")
         if root["kind"]?.stringValue != "reform" { r.error(root, "reform", "\"kind\": expected \"reform\"") }
         let name = r.string(root, "name", "reform") ?? path
-        var params: [(String, [(Day, Rational)])] = []
+        var params: [(String, [(Day, Rational, String)])] = []
         for (i, n) in (r.array(root, "parameters", "reform") ?? []).enumerated() {
             let ctx = "parameters[\(i)]"
             r.checkKeys(n, ["name", "values", "note"], ctx)
@@ -25,9 +26,11 @@ public struct Reform: Sendable {
                 r.error(n, ctx, "unknown parameter \"\(pname)\"" + Suggest.hint(pname, in: policy.parameters.map(\.name)))
                 continue
             }
-            var values: [(Day, Rational)] = []
+            var values: [(Day, Rational, String)] = []
             for (j, v) in (r.array(n, "values", ctx, required: true) ?? []).enumerated() {
                 let vctx = "\(ctx).values[\(j)]"
+                r.checkKeys(v, ["from", "value", "source", "note"], vctx)
+                let source = r.string(v, "source", vctx, required: false) ?? "reform “\(name)” (\(path))"
                 guard let from = r.date(v, "from", vctx), let node = v["value"] else { continue }
                 let text: String
                 switch node.value {
@@ -43,7 +46,7 @@ public struct Reform: Sendable {
                 if policy.parameters[pi].unit == .rate && (value < .zero || value > .one) {
                     r.error(node, vctx, "a rate must lie between 0 and 1, got \(value)"); continue
                 }
-                values.append((from, value))
+                values.append((from, value, source))
             }
             params.append((pname, values.sorted { $0.0 < $1.0 }))
         }
@@ -54,18 +57,18 @@ public struct Reform: Sendable {
             } else { disabled.append(id) }
         }
         if !r.diagnostics.isEmpty { throw Diagnostics(r.diagnostics) }
-        return Reform(name: name, parameters: params.map { (name: $0.0, values: $0.1.map { (from: $0.0, value: $0.1) }) },
+        return Reform(name: name, parameters: params.map { (name: $0.0, values: $0.1.map { (from: $0.0, value: $0.1) }, sources: $0.1.map(\.2)) },
                       disabledRules: disabled, hash: Canonical.hash([Array(Canonical.json(root).utf8)]))
     }
 
     /// The policy set with the reform's values: from the reform's first date on, its values replace the old ones.
     public func apply(to policy: PolicySet) -> PolicySet {
         var params = policy.parameters
-        for (name, values) in parameters {
+        for (name, values, sources) in parameters {
             guard let i = policy.parameterIndex(name), let first = values.first?.from else { continue }
-            var kept = params[i].values.filter { $0.from < first }
-            kept += values
-            params[i].values = kept
+            let keep = params[i].values.prefix { $0.from < first }.count
+            params[i].values = Array(params[i].values.prefix(keep)) + values
+            params[i].sources = Array(params[i].sources.prefix(keep)) + sources
         }
         return policy.with(parameters: params)
     }
