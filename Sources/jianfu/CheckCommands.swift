@@ -55,7 +55,7 @@ func runExplain(_ o: Options) -> Int32 {
 
 func runPolicies(_ o: Options) -> Int32 {
     guard let sub = o.positional.first else {
-        printErr("jianfu policies: expected lint, list, show, hash or test\n\nUsage: " + o.usage)
+        printErr("jianfu policies: expected lint, list, show, hash, test or coverage\n\nUsage: " + o.usage)
         return Exit.usage
     }
     guard let lang = parseLang(o) else { return Exit.usage }
@@ -77,6 +77,17 @@ func runPolicies(_ o: Options) -> Int32 {
         return Exit.ok
     case "test":
         return runPolicyTests(o, lang: lang)
+    case "coverage":
+        if o.positional.count > 1 { opts.values["--policies"] = o.positional[1] }
+        let format = o.value("--format") ?? "text"
+        guard ["text", "json"].contains(format) else {
+            printErr(lang == .zh ? "jianfu policies coverage：--format 取 text 或 json，实为“\(format)”" : "jianfu policies coverage: --format takes text or json, got '\(format)'")
+            return Exit.usage
+        }
+        guard let engine = loadEngine(opts) else { return Exit.failure }
+        let report = ClauseCoverageReport(policy: engine.policy, lang: lang)
+        printOut(format == "json" ? report.json() : report.text())
+        return Exit.ok
     case "show":
         guard o.positional.count == 2 else { printErr("jianfu policies show: expected a rule id"); return Exit.usage }
         guard let engine = loadEngine(opts) else { return Exit.failure }
@@ -87,7 +98,7 @@ func runPolicies(_ o: Options) -> Int32 {
         printOut(PolicyListing(policy: engine.policy, lang: lang).show(ri))
         return Exit.ok
     default:
-        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash", "test"]))
+        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash", "test", "coverage"]))
         return Exit.usage
     }
 }

@@ -227,7 +227,7 @@ struct RulePackHashTests {
         let object = try JSONSerialization.jsonObject(with: Data(try folder.read(doc52).utf8))
         let compact = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         try folder.write(doc52, String(decoding: compact, as: UTF8.self))
-        #expect(try folder.read(doc52).hasPrefix("{\"default_scope\""))
+        #expect(try folder.read(doc52).hasPrefix("{\"clauses\""))
         #expect(try hash(folder) == Fixture.policy.hash)
     }
 

@@ -15,7 +15,7 @@ struct DocumentLoader {
                            "assumptions", "note"]
 
     func load(_ root: JSONNode, _ r: inout NodeReader, documentIndex: Int, firstRuleIndex: Int) -> (Document, [Rule])? {
-        r.checkKeys(root, ["kind", "id", "number", "title", "issuer", "issued_on", "in_force", "source", "default_scope", "rules", "note"], "document")
+        r.checkKeys(root, ["kind", "id", "number", "title", "issuer", "issued_on", "in_force", "source", "default_scope", "rules", "clauses", "note"], "document")
         guard let id = r.string(root, "id", "document") else { return nil }
         let number = r.string(root, "number", id) ?? id
         let title = r.text(root, "title", id) ?? Text(zh: number, en: number)
@@ -29,12 +29,14 @@ struct DocumentLoader {
             r.error(root, id, "missing \"in_force\": expected {\"from\": \"YYYY-MM-DD\", \"until\": null}")
         }
         var sourceText: [UInt8]?
+        var sourceString: String?
         let source = r.string(root, "source", id, required: false)
         if let source {
             let path = (directory as NSString).appendingPathComponent(source)
-            if let data = FileManager.default.contents(atPath: path), String(data: data, encoding: .utf8) != nil {
+            if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
                 // Line breaks removed: the gazette breaks lines at page ends, inside sentences.
                 sourceText = Array(data).filter { $0 != 0x0A && $0 != 0x0D }
+                sourceString = text
             } else if let n = root["source"] {
                 r.error(n, id, "source \"\(source)\" cannot be read (looked for \(path))")
             }
@@ -49,6 +51,9 @@ struct DocumentLoader {
                 doc.ruleIndices.append(rule.index)
                 rules.append(rule)
             }
+        }
+        if let sourceString {
+            doc.clauses = ClauseLoader.load(root, &r, document: doc, rules: rules, source: sourceString, catalog: catalog)
         }
         return (doc, rules)
     }

@@ -31,6 +31,8 @@ public struct Catalog: Sendable {
     public var categories: [(id: String, text: Text)] = []
     public var regions: [String: Text] = [:]
     public var targets: Targets?
+    /// Why a clause is not computed: `government_duty`, `procedure`, … (`clause_reasons` in catalog.json).
+    public var clauseReasons: [(id: String, text: Text)] = []
 
     public func categoryText(_ id: String) -> Text { categories.first(where: { $0.id == id })?.text ?? Text(zh: id, en: id) }
     public func groupText(_ id: String) -> Text { groups.first(where: { $0.id == id })?.text ?? Text(zh: id, en: id) }
@@ -205,6 +207,34 @@ public struct Document: Sendable {
     public var source: String?
     public var file: String
     public var ruleIndices: [Int]
+    /// Every numbered clause of the source text, in order, with what the catalog makes of it.
+    public var clauses: [DocumentClause] = []
+}
+
+/// What the catalog makes of one clause of a document.
+public enum ClauseStatus: String, Sendable, CaseIterable {
+    /// Rules compute it (the rules citing the clause).
+    case encoded
+    /// Rules compute part of it; the note says what is left out and why.
+    case partly
+    /// Nothing to compute: no amount, a duty of the government, a procedure … (the reason says which).
+    case notComputable = "not_computable"
+    /// Not about enterprises' costs at all.
+    case outOfScope = "out_of_scope"
+    /// A heading whose sub-clauses carry the statuses.
+    case heading
+}
+
+public struct DocumentClause: Sendable {
+    public var id: String
+    public var status: ClauseStatus
+    /// A reason id from the catalog's `clause_reasons`.
+    public var reason: String?
+    public var note: Text?
+    /// The rules citing this clause.
+    public var rules: [Int]
+    /// As the source has it.
+    public var source: SourceClause
 }
 
 /// Everything loaded from a policy folder, checked and compiled: the only input the engine needs.

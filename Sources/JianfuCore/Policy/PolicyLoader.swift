@@ -148,7 +148,7 @@ public enum PolicyLoader {
 enum CatalogLoader {
     static func load(_ root: JSONNode, _ r: inout NodeReader) -> Catalog {
         var c = Catalog()
-        r.checkKeys(root, ["kind", "scopes", "groups", "categories", "regions", "targets", "note"], "catalog")
+        r.checkKeys(root, ["kind", "scopes", "groups", "categories", "regions", "targets", "clause_reasons", "note"], "catalog")
         if let scopes = r.object(root["scopes"], "scopes", what: "scopes") {
             for m in scopes.objectMembers ?? [] {
                 let ctx = "scopes.\(m.key)"
@@ -172,6 +172,11 @@ enum CatalogLoader {
             guard let id = r.string(g, "id", "groups[\(i)]") else { continue }
             r.checkKeys(g, ["id", "zh", "en"], "groups[\(i)]")
             c.groups.append((id, r.inlineText(g, "groups[\(i)]") ?? Text(zh: id, en: id)))
+        }
+        for (i, g) in (r.array(root, "clause_reasons", "catalog") ?? []).enumerated() {
+            guard let id = r.string(g, "id", "clause_reasons[\(i)]") else { continue }
+            r.checkKeys(g, ["id", "zh", "en"], "clause_reasons[\(i)]")
+            c.clauseReasons.append((id, r.inlineText(g, "clause_reasons[\(i)]") ?? Text(zh: id, en: id)))
         }
         for (i, g) in (r.array(root, "categories", "catalog", required: true) ?? []).enumerated() {
             guard let id = r.string(g, "id", "categories[\(i)]") else { continue }

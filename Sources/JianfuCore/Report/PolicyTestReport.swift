@@ -58,29 +58,9 @@ public struct PolicyTestReport: Sendable {
         let head = [t("规则", "rule"), t("用例", "cases"), t("符合", "elig."), t("不符合", "inel."), t("待定", "und."),
                     t("条件", "conditions"), ""]
         var out = t("覆盖（✓ 已测，✗ 可达未测，· 不可达）：\n", "Coverage (✓ tested, ✗ reachable but not tested, · not reachable):\n")
-        out += CoverageTable.render(head: head, rows: rows, rightAligned: [1, 5])
+        out += PlainTable.render(head: head, rows: rows, rightAligned: [1, 5])
         let covered = run.coverage.reduce(0) { $0 + $1.covered }, items = run.coverage.reduce(0) { $0 + $1.items }
         out += t("覆盖率：\(coverageText)（\(covered)/\(items) 项）\n", "Coverage: \(coverageText) (\(covered) of \(items) items)\n")
         return out
-    }
-}
-
-/// The coverage table's columns, separated by two spaces, widths measured as a terminal shows them (a CJK character is two columns).
-private enum CoverageTable {
-    static func render(head: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        var widths = head.map { TextWidth.width($0) }
-        for r in rows { for (i, cell) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], TextWidth.width(cell)) } }
-        func line(_ cells: [String]) -> String {
-            var s = ""
-            for (i, cell) in cells.enumerated() {
-                let pad = String(repeating: " ", count: max(0, widths[i] - TextWidth.width(cell)))
-                let last = i == cells.count - 1
-                s += rightAligned.contains(i) ? pad + cell : (last ? cell : cell + pad)
-                if !last { s += "  " }
-            }
-            while s.hasSuffix(" ") { s.removeLast() }
-            return "  " + s + "\n"
-        }
-        return line(head) + rows.map(line).joined()
     }
 }
