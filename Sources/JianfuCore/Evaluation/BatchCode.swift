@@ -340,10 +340,13 @@ struct BatchCompiler {
                               start: (Int, Bool) -> Void, chunk: (BatchSelection) -> Void) {
         let v = m.members[field]
         var k = 0
+        var visited = 0
+        defer { ListWork.add(visited) }
         s.forEach { i in
             guard v.present[i] != 0 else { start(i, false); return }
             start(i, true)
             let first = Int(v.first[i])
+            visited += Int(v.count[i])
             for item in first..<(first + Int(v.count[i])) {
                 if k == m.width {
                     chunk(BatchSelection(index: m.identity, count: k))

@@ -103,6 +103,7 @@ extension BatchMemory {
         switch value {
         case .list(let items)?:
             startMembers(slot, row: i, present: true)
+            if items.count > ListWork.countedLength { ListWork.add(items.count) }
             for item in items {
                 let k = appendMember(slot, row: i)
                 if case .record(let keys) = item {

@@ -55,6 +55,14 @@ struct Evaluator {
         if case .list(let items)? = profile.values[field], index < items.count { itemValue = items[index] } else { itemValue = nil }
     }
 
+    /// The same with the item's value replaced (guidance trying a changed loan without copying the list).
+    mutating func focus(field: Int, index: Int, value: FieldValue?) {
+        itemField = field
+        itemIndex = index
+        itemMissingList = false
+        itemValue = value
+    }
+
     mutating func problem(_ message: String) {
         if !problems.contains(message) { problems.append(message) }
     }
@@ -328,9 +336,14 @@ struct Evaluator {
         }
         itemMissingList = false
         var acc = Interval(.zero)
-        var deps: [FieldRef] = []
+        // One collector for the whole list: merging each item's references into a growing array would scan it
+        // per item (quadratic in the list's length).
+        var deps = DepsCollector()
         var anyUnknown = false
+        var visited = 0
+        defer { ListWork.add(visited) }
         for (i, item) in items.enumerated() {
+            visited += 1
             itemIndex = i
             itemValue = item
             let fv = filter.map { eval($0) } ?? .bool(true)
@@ -338,15 +351,15 @@ struct Evaluator {
             switch kind {
             case .any:
                 if f == .yes { return .bool(true) }
-                if f == .unknown { anyUnknown = true; deps = mergeDeps(deps, fv.deps) }
+                if f == .unknown { anyUnknown = true; deps.add(fv.deps) }
             case .all:
                 if f == .no { return .bool(false) }
-                if f == .unknown { anyUnknown = true; deps = mergeDeps(deps, fv.deps) }
+                if f == .unknown { anyUnknown = true; deps.add(fv.deps) }
             case .count:
                 if f == .no { continue }
                 let one = f == .yes ? Interval(.one) : Interval(.finite(.zero), .finite(.one))
                 acc = acc.adding(one) ?? .all
-                if f == .unknown { deps = mergeDeps(deps, fv.deps) }
+                if f == .unknown { deps.add(fv.deps) }
             case .sum:
                 if f == .no { continue }
                 guard let value else { continue }
@@ -354,20 +367,20 @@ struct Evaluator {
                 var contribution = v.interval
                 if f == .unknown {
                     contribution = contribution.hull(Interval(.zero))
-                    deps = mergeDeps(deps, fv.deps)
+                    deps.add(fv.deps)
                 }
-                if v.interval.point == nil { deps = mergeDeps(deps, v.deps) }
+                if v.interval.point == nil { deps.add(v.deps) }
                 guard let next = acc.adding(contribution) else {
                     problem("a number is too large to compute exactly")
-                    return Value(.number(.all), deps: deps)
+                    return Value(.number(.all), deps: deps.refs)
                 }
                 acc = next
             }
         }
         switch kind {
-        case .any: return anyUnknown ? Value(.bool(.unknown), deps: deps) : .bool(false)
-        case .all: return anyUnknown ? Value(.bool(.unknown), deps: deps) : .bool(true)
-        case .count, .sum: return Value(.number(acc), deps: acc.point != nil ? [] : deps)
+        case .any: return anyUnknown ? Value(.bool(.unknown), deps: deps.refs) : .bool(false)
+        case .all: return anyUnknown ? Value(.bool(.unknown), deps: deps.refs) : .bool(true)
+        case .count, .sum: return Value(.number(acc), deps: acc.point != nil ? [] : deps.refs)
         }
     }
 }

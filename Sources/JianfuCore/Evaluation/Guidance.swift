@@ -111,9 +111,11 @@ extension Engine {
 
     private func nearMiss(_ ri: Int, _ ci: Int, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
         let rule = policy.rules[ri]
+        // The rule's `let`s computed once for every question below (they may sum a whole list).
+        guard let first = ev.firstPiece(ri, profile) else { return nil }
         var failing: Code?
         for p in conjuncts(rule.conditions[ci].formula.code) {
-            guard let v = ev.valueInFirstPiece(ri, profile, p) else { return nil }
+            let v = first.value(p)
             if v.tri == .no {
                 guard failing == nil else { return nil }
                 failing = p
@@ -128,17 +130,18 @@ extension Engine {
             switch c {
             case .or(let a, let b): collect(a); collect(b)
             case .choose(let cond, let a, let b):
-                switch ev.valueInFirstPiece(ri, profile, cond, item: focus)?.tri {
-                case .yes?: collect(a)
-                case .no?: collect(b)
-                default: break
+                switch first.value(cond, item: focus).tri {
+                case .yes: collect(a)
+                case .no: collect(b)
+                case .unknown: break
                 }
             case .and:
-                let failingParts = conjuncts(c).filter { ev.valueInFirstPiece(ri, profile, $0, item: focus)?.tri == .no }
+                let failingParts = conjuncts(c).filter { first.value($0, item: focus).tri == .no }
                 if failingParts.count == 1 { collect(failingParts[0]) }
             case .aggregate(.any, let field, let filter?, nil) where focus == nil:
                 // No item is covered (e.g. every loan was repaid after 15 days): mend one item.
                 guard case .list(let items)? = profile.values[field] else { break }
+                ListWork.add(items.count)
                 for i in items.indices {
                     focus = (field, i)
                     collect(filter)
@@ -148,22 +151,73 @@ extension Engine {
             }
         }
         collect(failing)
-        var best: (NearMiss, Rational)?
+        // Each candidate's change is worked out on the item or fact alone; the rule is then evaluated again for
+        // the smallest relative changes first, until one qualifies. Evaluating it for every candidate would cost
+        // the list's length per item (quadratic); `nearMissTrials` bounds the evaluations.
+        var proposals: [(change: Proposal, rel: Rational)] = []
         for (c, item) in candidates {
-            guard case .compare(let op, let a, let b) = c, let m = mend(ri, ci, op, a, b, profile, ev, year, item: item) else { continue }
+            guard case .compare(let op, let a, let b) = c,
+                  let m = propose(ri, op, a, b, profile, ev, first, item: item) else { continue }
             let change = (m.to.subtracting(m.from) ?? .zero)
             let scale = m.from.isZero ? Rational.one : (m.from.isNegative ? m.from.negated() ?? .one : m.from)
             let rel = (change.isNegative ? change.negated() ?? change : change).divided(by: scale) ?? change
-            if let current = best, rel >= current.1 { continue }
-            best = (m, rel)
+            proposals.append((m, rel))
         }
-        return best?.0
+        // Smallest change first; ties go to the candidate met first.
+        let order = proposals.indices.sorted { proposals[$0].rel != proposals[$1].rel ? proposals[$0].rel < proposals[$1].rel : $0 < $1 }
+        for k in order.prefix(Engine.nearMissTrials) {
+            if let m = verify(ri, ci, proposals[k].change, profile, ev, year) { return m }
+        }
+        return nil
+    }
+
+    /// How many candidate changes of one rule are evaluated again before guidance gives up on it.
+    static let nearMissTrials = 8
+
+    /// A change of one fact worked out from the comparison alone, before the rule is evaluated again with it.
+    private struct Proposal {
+        var fact: Code
+        var slot: Int
+        var item: (field: Int, index: Int)?
+        var from: Rational
+        /// The value offered (the bound itself when `strict`) and the one tried (just past a strict bound).
+        var to: Rational
+        var trial: Rational
+        var strict: Bool
+        var up: Bool
+        var comparedFrom: Rational
+        var bound: Rational
+    }
+
+    /// Reads one fact from a profile: a field, or (with `item`) a key of one list item.
+    private func read(_ p: Profile, _ slot: Int, _ item: (field: Int, index: Int)?) -> Rational? {
+        guard let item else { return p.number(slot) }
+        guard case .list(let items)? = p.values[item.field], item.index < items.count,
+              case .record(let vals) = items[item.index], slot < vals.count, case .number(let r)? = vals[slot] else { return nil }
+        return r
+    }
+
+    /// The list item with key `slot` set to `v`.
+    private func changedItem(_ p: Profile, _ slot: Int, _ item: (field: Int, index: Int), _ v: Rational) -> FieldValue? {
+        guard case .list(let items)? = p.values[item.field], item.index < items.count,
+              case .record(var vals) = items[item.index], slot < vals.count else { return nil }
+        vals[slot] = .number(v)
+        return .record(vals)
+    }
+
+    /// Writes one fact into a profile (a copy of the list when it is an item's key).
+    private func write(_ p: inout Profile, _ slot: Int, _ item: (field: Int, index: Int)?, _ v: Rational) {
+        guard let item else { p.values[slot] = .number(v); return }
+        guard let changed = changedItem(p, slot, item, v), case .list(var items)? = p.values[item.field] else { return }
+        ListWork.add(items.count)
+        items[item.index] = changed
+        p.values[item.field] = .list(items)
     }
 
     /// The change of the one actionable fact in `fact op bound` that makes the comparison hold: a profile field,
     /// or (with `item`) a key of one list item.
-    private func mend(_ ri: Int, _ ci: Int, _ op0: CmpOp, _ a: Code, _ b: Code, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int,
-                      item: (field: Int, index: Int)? = nil) -> NearMiss? {
+    private func propose(_ ri: Int, _ op0: CmpOp, _ a: Code, _ b: Code, _ profile: Profile, _ ev: RuleEvaluator,
+                         _ first: FirstPiece, item: (field: Int, index: Int)? = nil) -> Proposal? {
         let rule = policy.rules[ri]
         func itemKeys(_ c: Code) -> Set<Int> {
             switch c {
@@ -182,7 +236,7 @@ extension Engine {
         }
         let factSlots = facts(fact)
         guard factSlots.count == 1, let slot = factSlots.first, facts(bound).isEmpty else { return nil }
-        // The spec of the fact and how to read and write it in a profile.
+        // The spec of the fact.
         let spec: FieldSpec
         if let item {
             guard let itemSpec = policy.schema.fields[item.field].item, slot < itemSpec.keys.count else { return nil }
@@ -190,28 +244,22 @@ extension Engine {
         } else {
             spec = policy.schema.fields[slot]
         }
-        func read(_ p: Profile) -> Rational? {
-            guard let item else { return p.number(slot) }
-            guard case .list(let items)? = p.values[item.field], item.index < items.count,
-                  case .record(let vals) = items[item.index], case .number(let r)? = vals[slot] else { return nil }
-            return r
-        }
-        func write(_ p: inout Profile, _ v: Rational) {
-            guard let item else { p.values[slot] = .number(v); return }
-            guard case .list(var items)? = p.values[item.field], item.index < items.count,
-                  case .record(var vals) = items[item.index] else { return }
-            vals[slot] = .number(v)
-            items[item.index] = .record(vals)
-            p.values[item.field] = .list(items)
-        }
-        guard [.money, .int, .rate].contains(spec.kind), let f0 = read(profile) else { return nil }
-        guard let v0 = ev.valueInFirstPiece(ri, profile, fact, item: item)?.interval.point,
-              let bv = ev.valueInFirstPiece(ri, profile, bound, item: item)?.interval.point else { return nil }
-        var probe = profile
+        guard [.money, .int, .rate].contains(spec.kind), let f0 = read(profile, slot, item) else { return nil }
+        guard let v0 = first.value(fact, item: item).interval.point,
+              let bv = first.value(bound, item: item).interval.point else { return nil }
         let step = spec.kind == .rate ? Rational(1, 100) ?? .one : Rational.one
         guard let f1 = f0.adding(step) else { return nil }
-        write(&probe, f1)
-        guard let v1 = ev.valueInFirstPiece(ri, probe, fact, item: item)?.interval.point,
+        // The compared value with the fact one step on: on the changed item alone when the comparison reads the
+        // list only through that item, else on a changed profile.
+        let probed: Value?
+        if let item, !fieldsRead(fact, rule).contains(item.field) {
+            probed = first.value(fact, item: item, replacement: changedItem(profile, slot, item, f1))
+        } else {
+            var probe = profile
+            write(&probe, slot, item, f1)
+            probed = ev.valueInFirstPiece(ri, probe, fact, item: item)
+        }
+        guard let v1 = probed?.interval.point,
               let slope = v1.subtracting(v0)?.divided(by: step), !slope.isZero,
               let delta = bv.subtracting(v0)?.divided(by: slope), var target = f0.adding(delta) else { return nil }
         let strict = op == .lt || op == .gt
@@ -226,16 +274,24 @@ extension Engine {
         if spec.kind == .int, trial < Rational(spec.min ?? 0) { return nil }
         if !spec.signed, trial.isNegative { return nil }
         if spec.kind == .rate, trial > .one || trial.isNegative { return nil }
-        write(&probe, trial)
+        return Proposal(fact: fact, slot: slot, item: item, from: f0, to: strict ? target : trial, trial: trial,
+                        strict: strict, up: up, comparedFrom: v0, bound: bv)
+    }
+
+    /// The rule evaluated again with the proposed change: a near miss when it then qualifies.
+    private func verify(_ ri: Int, _ ci: Int, _ m: Proposal, _ profile: Profile, _ ev: RuleEvaluator, _ year: Int) -> NearMiss? {
+        let rule = policy.rules[ri]
+        var probe = profile
+        write(&probe, m.slot, m.item, m.trial)
         // Eligible or superseded both qualify, so the rule alone is evaluated (no group resolution needed).
         guard let after = self.check(probe, year: year, only: [ri])?.results[ri],
               after.status == .eligible || after.status == .superseded, let low = after.low, let high = after.high else { return nil }
         var compared: (String, Rational, Rational)?
-        if case .local(let l) = fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, fact)?.interval.point {
-            compared = (rule.lets[l].name, v0, strict ? bv : vt)
+        if case .local(let l) = m.fact, l < rule.lets.count, let vt = ev.valueInFirstPiece(ri, probe, m.fact)?.interval.point {
+            compared = (rule.lets[l].name, m.comparedFrom, m.strict ? m.bound : vt)
         }
-        return NearMiss(rule: ri, condition: ci, field: item?.field ?? slot, item: item?.index, key: item == nil ? nil : slot,
-                        from: f0, to: strict ? target : trial, strict: strict, up: up,
+        return NearMiss(rule: ri, condition: ci, field: m.item?.field ?? m.slot, item: m.item?.index, key: m.item == nil ? nil : m.slot,
+                        from: m.from, to: m.to, strict: m.strict, up: m.up,
                         compared: compared.map { (name: $0.0, from: $0.1, to: $0.2) }, low: low, high: high)
     }
 

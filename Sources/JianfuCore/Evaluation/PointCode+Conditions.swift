@@ -66,6 +66,7 @@ extension PointCompiler {
             let wantAll = kind == .all
             return { f in
                 guard case .list(let items)? = f.values[field] else { return nil }
+                if items.count > ListWork.countedLength { ListWork.add(items.count) }
                 let saved = f.item
                 defer { f.item = saved }
                 var unknown = false

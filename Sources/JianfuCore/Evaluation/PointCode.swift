@@ -285,6 +285,7 @@ struct PointCompiler {
             let counting = kind == .count
             return { f in
                 guard case .list(let items)? = f.values[field] else { return nil }
+                if items.count > ListWork.countedLength { ListWork.add(items.count) }
                 let saved = f.item
                 defer { f.item = saved }
                 var acc = Rational.zero

@@ -232,12 +232,38 @@ extension RuleEvaluator {
     /// Evaluates `code` in the context of the rule's first piece of the year (parameters in force, `let`s
     /// computed), for guidance that inspects a condition's parts.
     func valueInFirstPiece(_ ruleIndex: Int, _ profile: Profile, _ code: Code, item: (field: Int, index: Int)? = nil) -> Value? {
+        firstPiece(ruleIndex, profile)?.value(code, item: item)
+    }
+
+    /// The rule's first piece of the year for `profile`, its `let`s computed once: guidance asks about many parts
+    /// and many list items, and recomputing the `let`s (which may sum a whole list) per question would cost the
+    /// list's length per item.
+    func firstPiece(_ ruleIndex: Int, _ profile: Profile) -> FirstPiece? {
         let rule = policy.rules[ruleIndex]
         let rp = plan.rules[ruleIndex]
         guard rp.inForce, let seg = rp.segments.first else { return nil }
         var ev = Evaluator(policy: policy, profile: profile, params: seg.params, piece: seg.range, year: plan.range, proration: rule.proration)
         for l in rule.lets { ev.locals.append(ev.eval(l.formula.code)) }
+        return FirstPiece(evaluator: ev)
+    }
+}
+
+/// One rule's first piece of the year for one profile, ready to evaluate parts of its conditions.
+struct FirstPiece {
+    fileprivate let evaluator: Evaluator
+
+    /// The value of `code`, with `item` of a list as the current item (for an aggregate's filter).
+    func value(_ code: Code, item: (field: Int, index: Int)? = nil) -> Value {
+        var ev = evaluator
         if let item { ev.focus(field: item.field, index: item.index) }
+        return ev.eval(code)
+    }
+
+    /// The value of `code` with `item` of a list replaced by `replacement` (the other items and the `let`s as they
+    /// are): a changed loan tried without copying the list.
+    func value(_ code: Code, item: (field: Int, index: Int), replacement: FieldValue?) -> Value {
+        var ev = evaluator
+        ev.focus(field: item.field, index: item.index, value: replacement)
         return ev.eval(code)
     }
 }

@@ -75,10 +75,48 @@ final class DepBox: @unchecked Sendable {
     init(_ refs: [FieldRef]) { self.refs = refs }
 }
 
+/// `a` followed by the references of `b` not in `a`, in order. Linear in their lengths: long lists of items with a
+/// missing key give long lists of references, and a scan per reference would make the merge quadratic.
 func mergeDeps(_ a: [FieldRef], _ b: [FieldRef]) -> [FieldRef] {
     if a.isEmpty { return b }
     if b.isEmpty { return a }
-    var out = a
-    for r in b where !out.contains(r) { out.append(r) }
-    return out
+    if a.count * b.count <= 64 {
+        var out = a
+        for r in b where !out.contains(r) { out.append(r) }
+        return out
+    }
+    var deps = DepsCollector(a)
+    deps.add(b)
+    return deps.refs
+}
+
+/// Gathers fact references without repeats, in the order first met, in time linear in the references added
+/// (a set beside the array once the array is long enough for scanning to cost more).
+struct DepsCollector {
+    private(set) var refs: [FieldRef] = []
+    private var seen: Set<FieldRef>?
+
+    init() {}
+
+    init(_ initial: [FieldRef]) {
+        refs = initial
+        if initial.count > 16 { seen = Set(initial) }
+        ListWork.add(initial.count)
+    }
+
+    var isEmpty: Bool { refs.isEmpty }
+
+    mutating func add(_ more: [FieldRef]) {
+        if more.isEmpty { return }
+        if refs.isEmpty && more.count <= 16 { refs = more; return }
+        ListWork.add(more.count)
+        for r in more {
+            if seen != nil {
+                if seen?.insert(r).inserted == true { refs.append(r) }
+            } else if !refs.contains(r) {
+                refs.append(r)
+                if refs.count > 16 { seen = Set(refs) }
+            }
+        }
+    }
 }
