@@ -331,6 +331,7 @@ struct Evaluator {
         var deps: [FieldRef] = []
         var anyUnknown = false
         for (i, item) in items.enumerated() {
+            if Cancellation.requested { break }  // a request past its deadline: the answer is discarded
             itemIndex = i
             itemValue = item
             let fv = filter.map { eval($0) } ?? .bool(true)
