@@ -8,7 +8,9 @@ let package = Package(
         .library(name: "JianfuCore", targets: ["JianfuCore"]),
     ],
     targets: [
-        .target(name: "JianfuCore"),
+        // epoll and eventfd for the server's event loop (not in Swift's Glibc module).
+        .target(name: "CEpoll"),
+        .target(name: "JianfuCore", dependencies: ["CEpoll"]),
         .executableTarget(name: "jianfu", dependencies: ["JianfuCore"]),
         .executableTarget(name: "jianfu-bench", dependencies: ["JianfuCore"]),
         // The golden files are read from the source tree by path, not bundled.

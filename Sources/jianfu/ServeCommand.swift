@@ -12,6 +12,10 @@ func runServe(_ o: Options) -> Int32 {
         guard let port = UInt16(p) else { printErr("jianfu serve: --port takes a number from 0 to 65535, got '\(p)'"); return Exit.usage }
         config.port = port
     }
+    if let d = o.value("--deadline") {
+        guard let v = Double(d), v > 0, v <= 3600 else { printErr("jianfu serve: --deadline takes seconds of CPU per request (0 < s ≤ 3600), got '\(d)'"); return Exit.usage }
+        config.deadline = v
+    }
     var loadSeconds: Double?
     if let s = o.value("--load-test") {
         guard let v = Double(s), v > 0, v <= 3600 else { printErr("jianfu serve: --load-test takes seconds, got '\(s)'"); return Exit.usage }

@@ -38,9 +38,9 @@ let commands: [Command] = [
             example: "jianfu policies lint Policies",
             options: ["--policies": true, "--lang": true, "--coverage": false, "--min-coverage": true, "--format": true], run: runPolicies),
     Command(name: "serve", summary: "the JSON API (check, explain, audit, catalog) and a browser form over HTTP",
-            usage: "jianfu serve [--host ADDRESS] [--port PORT] [--lang zh|en] [--policies DIR]\n\nListens on 127.0.0.1:8052 by default (--port 0 picks a free port and prints it). GET / is the form; the API:\n  GET /healthz, /v1/version, /v1/policies, /v1/rules/{id}, /v1/schema\n  POST /v1/check, /v1/explain/{rule} (a profile, or {\"profile\": …, \"year\": 2017, \"lang\": \"en\"}), /v1/audit (claims)\n--lang sets the language of answers whose request does not say. Ctrl-C stops after the requests in flight.",
+            usage: "jianfu serve [--host ADDRESS] [--port PORT] [--deadline SECONDS] [--lang zh|en] [--policies DIR]\n\nListens on 127.0.0.1:8052 by default (--port 0 picks a free port and prints it). GET / is the form; the API:\n  GET /healthz, /v1/version, /v1/policies, /v1/rules/{id}, /v1/schema\n  POST /v1/check, /v1/explain/{rule} (a profile, or {\"profile\": …, \"year\": 2017, \"lang\": \"en\"}), /v1/audit (claims)\n--deadline bounds the CPU time of one request (default 5 s; past it, 503). --lang sets the language of answers whose request does not say. Ctrl-C stops after the requests in flight.",
             example: "jianfu serve --port 8052 & curl -s --json @Samples/qujiang-chemical-upgrade.json 'http://127.0.0.1:8052/v1/check?lang=en'",
-            options: ["--host": true, "--port": true, "--lang": true, "--policies": true, "--load-test": true], run: runServe),
+            options: ["--host": true, "--port": true, "--deadline": true, "--lang": true, "--policies": true, "--load-test": true], run: runServe),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

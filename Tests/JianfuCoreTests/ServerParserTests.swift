@@ -137,6 +137,41 @@ import Testing
         guard case .failure = p.next(), case .failure = p.next() else { Issue.record("expected failures"); return }
     }
 
+    @Test(arguments: [
+        ("GET / HTTP/1.1\nHost: x\n\n", "a bare LF", "a request in LF-only lines never shows CRLFCRLF"),
+        ("GET / HTTP/1.1\n", "a bare LF", "its first line end is enough"),
+        ("GET / HTTP/1.1\rHost: x", "a bare CR", "a CR followed by another byte"),
+    ])
+    func bareLineEndsAreRefusedAsSoonAsTheyArrive(text: String, message: String, why: String) {
+        // Without the fix the parser waits for a blank line that never comes (the server answered 408 after 10 s).
+        var p = HTTPRequestParser()
+        p.append(Array(text.utf8))
+        guard case .failure(let f) = p.next() else { Issue.record("expected a failure at once: \(why)"); return }
+        #expect(f.status == 400)
+        #expect(f.message.hasPrefix(message), "\(why)")
+    }
+
+    @Test func aCROnItsOwnAtTheEndWaitsForItsLF() {
+        var p = HTTPRequestParser()
+        p.append(Array("GET / HTTP/1.1\r".utf8))
+        guard case .needMoreData = p.next() else { Issue.record("a CR whose LF has not arrived is not bare yet"); return }
+        p.append(Array("\nHost: x\r\n\r\n".utf8))
+        guard case .request = p.next() else { Issue.record("expected the request"); return }
+    }
+
+    @Test(arguments: [("0005", 5), ("0", 0), ("000", 0), ("00000000000000000001048576", 1_048_576)])
+    func zeroPaddedContentLengthsAreTheirValue(length: String, bytes: Int) throws {
+        // `0005` is a valid 1*DIGIT (RFC 9110 §8.6): five bytes, not a 413.
+        let body = String(repeating: "a", count: bytes)
+        let rs = Self.requests(Self.parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n" + body))
+        let r = try #require(rs.first)
+        #expect(r.body.count == bytes)
+    }
+
+    @Test func zeroPaddingDoesNotHideALengthOverTheLimit() {
+        #expect(Self.failure("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0001048577\r\n\r\n")?.status == 413)
+    }
+
     @Test func emptyLinesBeforeARequestAreIgnored() {
         #expect(Self.requests(Self.parse("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")).count == 1)
     }

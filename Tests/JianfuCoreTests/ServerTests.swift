@@ -7,7 +7,7 @@ import Testing
 
 /// The server over real sockets on an ephemeral port: every endpoint, each error status, split and pipelined
 /// requests, concurrency, keep-alive, clients that vanish, the connection bound, timeouts and a graceful stop.
-@Suite struct ServerTests {
+@Suite(.serialized) struct ServerTests {
     /// A server running on a background thread; `finished` is signalled when `run()` returns.
     final class Running: Sendable {
         let server: Server
@@ -17,13 +17,19 @@ import Testing
             var c = Server.Configuration()
             c.port = 0
             configure(&c)
-            server = Server(router: Router(engine: Fixture.engine), configuration: c)
+            server = Server(router: Router(engine: Fixture.engine).adding(Running.spin), configuration: c)
             do { try server.start() } catch { fatalError("the test server cannot start: \(error)") }
             let (s, f) = (server, finished)
             Thread { s.run(); f.signal() }.start()
         }
 
         var port: UInt16 { server.port }
+
+        /// `POST /test/spin` burns CPU until its request is cancelled (a stand-in for a request too heavy to finish).
+        static let spin = Route("POST", "/test/spin", { _, _, _ in
+            while !Cancellation.requested {}
+            return HTTPResponse.json("{}")
+        })
     }
 
     /// One server shared by the tests that do not stop it.
@@ -174,20 +180,71 @@ import Testing
         #expect(try c.response().status == 200)
     }
 
-    @Test func connectionsBeyondTheBoundGet503() throws {
-        let running = Running { $0.maxConnections = 1 }
+    @Test func requestsBeyondTheBoundInProgressGet503WhileSocketsAreNotCounted() throws {
+        let running = Running { $0.maxRequestsInProgress = 1; $0.workers = 1; $0.deadline = 1 }
         defer { running.server.stop(); running.finished.wait() }
-        let first = try TestClient(port: running.port)
-        try first.send(Self.get("/healthz"))
-        #expect(try first.response().status == 200)
+        // 200 open sockets: the old bound (64 connections) counted these and refused the rest.
+        let idle = try (0..<200).map { _ in try TestClient(port: running.port) }
+        let heavy = try TestClient(port: running.port)
+        try heavy.send(Self.post("/test/spin", "{}"))
+        usleep(100_000)  // the spin is on the only worker
         let second = try TestClient(port: running.port)
+        try second.send(Self.post("/v1/check", Self.sample))
         let r = try second.response()
         #expect(r.status == 503)
         #expect(r.headers["retry-after"] == "1")
+        // Pages are answered by the event loop itself while the worker is taken.
+        try second.send(Self.get("/healthz"))
+        #expect(try second.response().status == 200)
+        try idle[199].send(Self.get("/healthz"))
+        #expect(try idle[199].response().status == 200)
+        #expect(try heavy.response().status == 503)
+        // The worker is free again: the same connection is served.
+        try second.send(Self.post("/v1/check", Self.sample))
+        #expect(try second.response().status == 200)
+    }
+
+    @Test func aRequestPastItsCPUDeadlineGets503AndPagesKeepAnswering() throws {
+        let running = Running { $0.deadline = 0.3 }
+        defer { running.server.stop(); running.finished.wait() }
+        let heavy = try TestClient(port: running.port)
+        let t0 = Date()
+        try heavy.send(Self.post("/test/spin", "{}"))
+        let probe = try TestClient(port: running.port)
+        var slowest = 0.0
+        for _ in 0..<20 {
+            let t = Date()
+            try probe.send(Self.get("/healthz"))
+            #expect(try probe.response().status == 200)
+            slowest = max(slowest, Date().timeIntervalSince(t))
+        }
+        let r = try heavy.response()
+        let elapsed = Date().timeIntervalSince(t0)
+        #expect(r.status == 503)
+        #expect(r.text.contains("0.3 s of CPU"), "English")
+        #expect(r.text.contains("0.3 秒"), "Chinese")
+        #expect(elapsed >= 0.3 && elapsed < 2, "stopped at its deadline: \(elapsed) s")
+        // Not a speed test (jianfu-bench measures the p99): the event loop answers while the only job spins.
+        #expect(slowest < 0.25, "/healthz answered while the spin ran: \(slowest) s")
+    }
+
+    @Test func lightRequestsKeepAWorkerWhileHeavyOnesRun() throws {
+        let running = Running { $0.deadline = 1.5; $0.heavyBodyBytes = 8000; $0.workers = 2 }
+        defer { running.server.stop(); running.finished.wait() }
+        guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return }
+        let big = "{\"pad\": \"" + String(repeating: "x", count: 9000) + "\"}"
+        let heavies = try (0..<3).map { _ in try TestClient(port: running.port) }
+        for h in heavies { try h.send(Self.post("/test/spin", big)) }
+        usleep(100_000)
+        let light = try TestClient(port: running.port)
+        let t = Date()
+        try light.send(Self.post("/v1/check", Self.sample))
+        #expect(try light.response().status == 200)
+        #expect(Date().timeIntervalSince(t) < 1, "a light request does not wait for the heavy ones")
     }
 
     @Test func aSilentClientTimesOutWith408MidRequestAndQuietlyWhenIdle() throws {
-        let running = Running { $0.readTimeout = 0.3 }
+        let running = Running { $0.requestTimeout = 0.3; $0.idleTimeout = 0.3 }
         defer { running.server.stop(); running.finished.wait() }
         let slow = try TestClient(port: running.port)
         try slow.send("GET /healthz HTTP/1.1\r\nHo")
@@ -196,6 +253,44 @@ import Testing
         try idle.send(Self.get("/healthz"))
         #expect(try idle.response().status == 200)
         #expect(idle.atEOF(), "an idle keep-alive connection is closed after the timeout")
+    }
+
+    @Test func aTrickledRequestTimesOutAsAWholeNotPerByte() throws {
+        let running = Running { $0.requestTimeout = 0.5 }
+        defer { running.server.stop(); running.finished.wait() }
+        let slow = try TestClient(port: running.port)
+        let t0 = Date()
+        var status: Int?
+        // One byte every 50 ms: each gap is far below the timeout, the whole is not.
+        for b in Array("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ".utf8) + Array(repeating: UInt8(97), count: 100) {
+            if (try? slow.send([b])) == nil { break }
+            usleep(50_000)
+            if Date().timeIntervalSince(t0) > 0.8 { break }
+        }
+        status = try? slow.response(timeout: 1).status
+        #expect(status == 408)
+        #expect(Date().timeIntervalSince(t0) < 1.5)
+    }
+
+    @Test func aBareLFRequestGets400AtOnceOverTheWire() throws {
+        let c = try TestClient(port: Self.shared.port)
+        let t0 = Date()
+        try c.send("GET /healthz HTTP/1.1\nHost: t\n\n")
+        #expect(try c.response(timeout: 2).status == 400)
+        #expect(Date().timeIntervalSince(t0) < 1, "not the 10 s request timeout")
+    }
+
+    @Test func stoppingWhileHeavyRequestsRunReturnsSoonAfterTheirDeadline() throws {
+        let running = Running { $0.deadline = 0.5; $0.workers = 2 }
+        let heavies = try (0..<4).map { _ in try TestClient(port: running.port) }
+        for h in heavies { try h.send(Self.post("/test/spin", "{}")) }
+        usleep(100_000)
+        let t0 = Date()
+        running.server.stop()
+        #expect(running.finished.wait(timeout: .now() + 3) == .success)
+        // The deadline is CPU time: on a machine shared with other work the wall time stretches (bounded loosely).
+        #expect(Date().timeIntervalSince(t0) < 3, "run() returned within the deadline plus lingering")
+        for h in heavies { #expect((try? h.response(timeout: 1))?.status == 503) }
     }
 
     @Test func stoppingFinishesTheRequestInFlightThenReturns() throws {

@@ -69,7 +69,8 @@ public final class Engine: Sendable {
         var results: [RuleResult] = []
         results.reserveCapacity(policy.rules.count)
         for i in policy.rules.indices {
-            if let only, !only.contains(i) {
+            // A request past its deadline in `serve` skips the remaining rules (its answer is discarded).
+            if Cancellation.requested || only.map({ !$0.contains(i) }) == true {
                 results.append(RuleResult(rule: i, status: .notInForce))
                 continue
             }

@@ -343,6 +343,7 @@ struct Evaluator {
         var visited = 0
         defer { ListWork.add(visited) }
         for (i, item) in items.enumerated() {
+            if Cancellation.requested { break }  // a request past its deadline: the answer is discarded
             visited += 1
             itemIndex = i
             itemValue = item

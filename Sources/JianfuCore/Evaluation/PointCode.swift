@@ -290,6 +290,7 @@ struct PointCompiler {
                 defer { f.item = saved }
                 var acc = Rational.zero
                 for item in items {
+                    if Cancellation.requested { return nil }  // past the deadline: the answer is discarded
                     f.item = item
                     if let keep {
                         guard let k = keep(&f) else { return nil }

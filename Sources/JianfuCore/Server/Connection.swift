@@ -1,57 +1,64 @@
 import Foundation
 
-/// One client connection, served on its own thread: reads requests (pipelined or split over many reads),
-/// answers them in order, keeps the connection alive when the client asks, and closes it on an error, after
-/// the read timeout, or when the server stops (after answering a request that had started to arrive).
-struct Connection {
+/// One client connection's state. The event loop owns it, except while one of its requests is on the worker pool
+/// (`busy`): then the worker alone writes `output`, and the loop touches nothing but `readable` until the
+/// worker's completion comes back. So no field needs a lock.
+final class Connection {
     let socket: Socket
-    let router: Router
-    let server: Server
+    var parser = HTTPRequestParser()
+    /// Response bytes not yet sent, from `sent` on.
+    var output: [UInt8] = []
+    var sent = 0
+    /// A request of this connection is on the worker pool.
+    var busy = false
+    /// Close (lingering) once `output` is sent: after `Connection: close`, an error, or when the server stops.
+    var closeAfterOutput = false
+    /// The socket may have bytes to read (an EPOLLIN edge came and no read since has seen EAGAIN).
+    var readable = true
+    /// The client closed its side (or the socket failed): close once nothing is left to answer.
+    var peerClosed = false
+    /// Half-closed, discarding what the client still sends until `deadline` (see `Server.linger`).
+    var draining = false
+    var drained = 0
+    /// When the current request's first byte arrived, 0 while none has (the request timeout counts from it).
+    var requestStarted: UInt64 = 0
+    /// When the connection last became idle, or when output started to wait for the client to read.
+    var since: UInt64
 
-    static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    init(fd: Int32, now: UInt64) {
+        socket = Socket(fd: fd)
+        since = now
+    }
 
-    func serve() {
-        socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-        socket.setSendTimeout(seconds: server.configuration.readTimeout)
-        var parser = HTTPRequestParser()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var deadline = Date().addingTimeInterval(server.configuration.readTimeout)
-        while true {
-            // Answer every complete request already received.
-            parsing: while true {
-                switch parser.next() {
-                case .request(let request):
-                    let response = router.respond(to: request)
-                    let keepAlive = request.keepAlive && !server.isStopping
-                    guard socket.sendAll(response.serialized(keepAlive: keepAlive, includeBody: request.method != "HEAD")) else {
-                        close(socket.fd); return
-                    }
-                    if !keepAlive { socket.lingeringClose(); return }
-                    deadline = Date().addingTimeInterval(server.configuration.readTimeout)
-                case .needMoreData:
-                    if parser.takeContinue(), !socket.sendAll(Connection.continueBytes) { close(socket.fd); return }
-                    break parsing
-                case .failure(let f):
-                    socket.sendAll(APIError(f.status, f.message).response.serialized(keepAlive: false))
-                    socket.lingeringClose()
-                    return
-                }
-            }
-            let partial = parser.hasPartialRequest
-            // A stopping server closes idle connections and finishes requests that have begun to arrive.
-            if server.isStopping && !partial { socket.lingeringClose(); return }
-            let left = deadline.timeIntervalSinceNow
-            let (readable, _) = left > 0 ? socket.waitReadable(seconds: left, wake: server.isStopping ? nil : server.wakeFD) : (false, false)
-            if !readable {
-                if deadline.timeIntervalSinceNow > 0 { continue }  // woken by stop(): look again
-                if partial {
-                    socket.sendAll(APIError(408, "the request did not arrive within \(Int(server.configuration.readTimeout)) s").response.serialized(keepAlive: false))
-                }
-                socket.lingeringClose()
-                return
-            }
-            guard let n = socket.receive(into: &buffer) else { close(socket.fd); return }
-            parser.append(buffer[0..<n])
+    var fd: Int32 { socket.fd }
+
+    var hasOutput: Bool { sent < output.count }
+
+    /// Queues a response (or `100 Continue`) after what is already waiting.
+    func enqueue(_ bytes: [UInt8]) {
+        if sent == output.count {
+            output = bytes
+            sent = 0
+        } else {
+            output.removeFirst(sent)
+            sent = 0
+            output += bytes
         }
     }
+
+    /// Sends what the kernel takes now; false when the client is gone.
+    func flush() -> Bool {
+        while sent < output.count {
+            switch socket.send(output, from: sent) {
+            case .done(let n): sent += n
+            case .wouldBlock: return true
+            case .closed: return false
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
+        sent = 0
+        return true
+    }
+
+    static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 }

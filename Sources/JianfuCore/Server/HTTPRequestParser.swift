@@ -28,6 +28,9 @@ public struct HTTPRequestParser: Sendable {
     private var start = 0
     /// Where the search for the blank line ending the header section resumes, so many small reads stay linear.
     private var scanFrom = 0
+    /// Where the search for a bare CR or LF resumes: a request whose lines end in LF alone never shows the CRLFCRLF
+    /// the header search waits for, so it is refused as soon as its first line end arrives, not at the timeout.
+    private var lineEndsCheckedTo = 0
     /// A request whose header section is parsed and whose body is still arriving.
     private var pending: HTTPRequest?
     private var bodyLength = 0
@@ -56,6 +59,7 @@ public struct HTTPRequestParser: Sendable {
             while start + 1 < buffer.count, buffer[start] == 13, buffer[start + 1] == 10 { start += 2 }
             scanFrom = max(scanFrom, start)
             guard let end = headerEnd() else {
+                if let bare = bareLineEnd() { return fail(400, bare) }
                 if buffer.count - start > Self.maxHeaderBytes { return fail(431, "the request line and header fields exceed \(Self.maxHeaderBytes) bytes") }
                 return .needMoreData
             }
@@ -63,6 +67,7 @@ public struct HTTPRequestParser: Sendable {
             let head = buffer[start..<end]
             start = end + 4
             scanFrom = start
+            lineEndsCheckedTo = start
             switch Self.parseHead(head) {
             case .failure(let f): return fail(f.status, f.message)
             case .success(let (request, length, expectsContinue)):
@@ -98,13 +103,30 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
+    /// A CR not followed by LF, or an LF not preceded by CR, among the header bytes that have arrived.
+    private mutating func bareLineEnd() -> String? {
+        var i = max(lineEndsCheckedTo, start)
+        // The last byte may be a CR whose LF has not arrived yet: look at it again next time.
+        while i < buffer.count {
+            let b = buffer[i]
+            if b == 10 && (i == start || buffer[i - 1] != 13) { return "a bare LF in the header section: lines end with CRLF" }
+            if b == 13 {
+                guard i + 1 < buffer.count else { break }
+                if buffer[i + 1] != 10 { return "a bare CR in the header section" }
+            }
+            i += 1
+        }
+        lineEndsCheckedTo = i
+        return nil
+    }
+
     private mutating func compact() {
         if start == buffer.count {
             buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 16)
-            start = 0; scanFrom = 0
+            start = 0; scanFrom = 0; lineEndsCheckedTo = 0
         } else if start > 1 << 16 {
             buffer.removeFirst(start)
-            scanFrom -= start; start = 0
+            scanFrom -= start; lineEndsCheckedTo = max(0, lineEndsCheckedTo - start); start = 0
         }
     }
 }
@@ -184,7 +206,9 @@ extension HTTPRequestParser {
             guard lengths.allSatisfy({ $0 == first }), first.utf8.allSatisfy(isDigit) else {
                 return .failure(HTTPFailure(400, "malformed Content-Length: expected one decimal number of bytes"))
             }
-            guard first.utf8.count <= 9, let n = Int(first), n <= maxBodyBytes else {
+            // Leading zeros are allowed (`0005` is 5 bytes); the size check is on the significant digits.
+            let digits = first.drop(while: { $0 == "0" })
+            guard digits.utf8.count <= 9, let n = digits.isEmpty ? 0 : Int(digits), n <= maxBodyBytes else {
                 return .failure(HTTPFailure(413, "the body of \(first) bytes exceeds the limit of \(maxBodyBytes) bytes (1 MB)"))
             }
             length = n

@@ -6,6 +6,8 @@ public struct Router: Sendable {
     /// The language of answers whose request names none (`--lang`).
     public let defaultLang: Lang
     private(set) var routes: [Route]
+    /// Routes added by tests (`adding(_:)`), kept by `with(engine:)`.
+    private var extraRoutes: [Route] = []
     let pages: CatalogPages
 
     /// Builds the routes over a compiled catalog shared read-only by every connection.
@@ -35,7 +37,15 @@ public struct Router: Sendable {
         var r = self
         r.engine = engine
         // Fresh route arrays too: walking shared ones would count references across threads per request.
-        r.routes = Router.makeRoutes()
+        r.routes = Router.makeRoutes() + extraRoutes
+        return r
+    }
+
+    /// The same router with one more route (tests: a handler that spins until cancelled, or sleeps).
+    func adding(_ route: Route) -> Router {
+        var r = self
+        r.extraRoutes.append(route)
+        r.routes.append(route)
         return r
     }
 

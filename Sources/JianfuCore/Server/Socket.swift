@@ -3,62 +3,41 @@ import Glibc
 #endif
 import Foundation
 
-/// A connected TCP socket's file descriptor with the few blocking operations the server needs: every write is
-/// complete or fails, and a server-side close lets the client read the last response before the reset a close
-/// with unread input would cause.
+/// A connected, non-blocking TCP socket's file descriptor with the few operations the server needs.
 struct Socket {
     let fd: Int32
 
-    /// Sends every byte (retrying partial writes and EINTR); false when the peer is gone. MSG_NOSIGNAL: a closed
-    /// peer gives EPIPE, not a SIGPIPE that would end the process.
-    @discardableResult
-    func sendAll(_ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
+    /// What a non-blocking send or receive did.
+    enum Outcome: Equatable {
+        case done(Int)
+        /// The kernel's buffer is full (send) or empty (receive): wait for epoll.
+        case wouldBlock
+        /// The peer is gone (receive: end of input).
+        case closed
+    }
+
+    /// Sends what the kernel takes now. MSG_NOSIGNAL: a closed peer gives EPIPE, not a SIGPIPE that would end
+    /// the process.
+    func send(_ bytes: [UInt8], from offset: Int) -> Outcome {
+        while true {
             let n = bytes.withUnsafeBytes { p in
-                Glibc.send(fd, p.baseAddress.map { $0 + sent }, bytes.count - sent, Int32(MSG_NOSIGNAL))
+                Glibc.send(fd, p.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            sent += n
+            if n >= 0 { return .done(n) }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .closed
         }
-        return true
     }
 
-    /// Waits until the socket is readable or `wake` (the server's stop pipe) is, for at most `seconds`.
-    func waitReadable(seconds: Double, wake: Int32?) -> (readable: Bool, woken: Bool) {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-        if let wake { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
-        let ms = Int32(max(0, min(seconds * 1000, Double(Int32.max))).rounded(.up))
-        let n = poll(&fds, nfds_t(fds.count), ms)
-        guard n > 0 else { return (false, false) }
-        return (fds[0].revents != 0, fds.count > 1 && fds[1].revents != 0)
-    }
-
-    /// Reads what is there (blocking); nil at end of input or on an error.
-    func receive(into buffer: inout [UInt8]) -> Int? {
+    /// Reads what is there without waiting.
+    func receive(into buffer: inout [UInt8]) -> Outcome {
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 { return n }
-            if n < 0 && errno == EINTR { continue }
-            return nil
+            if n > 0 { return .done(n) }
+            if n == 0 { return .closed }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .closed
         }
-    }
-
-    /// Half-closes, discards what the client still sends for up to `linger` seconds, then closes.
-    func lingeringClose(linger: Double = 0.5) {
-        shutdown(fd, Int32(SHUT_WR))
-        let deadline = Date().addingTimeInterval(linger)
-        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
-        var drained = 0
-        while drained < 4 << 20 {
-            let left = deadline.timeIntervalSinceNow
-            guard left > 0, waitReadable(seconds: left, wake: nil).readable, let n = receive(into: &scratch) else { break }
-            drained += n
-        }
-        close(fd)
     }
 
     /// Sets a socket option to an integer value.
@@ -67,9 +46,29 @@ struct Socket {
         setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    /// Bounds how long one send may block on a client that stopped reading.
-    func setSendTimeout(seconds: Double) {
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    /// Blocking send of every byte (the load generator's client sockets); false when the peer is gone.
+    @discardableResult
+    func sendAll(_ bytes: [UInt8]) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            switch send(bytes, from: sent) {
+            case .done(let n): sent += n
+            case .wouldBlock:
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, 1000)
+            case .closed: return false
+            }
+        }
+        return true
     }
 }
+
+/// Monotonic time in nanoseconds (deadlines and timeouts; never the wall clock, which can jump).
+func monotonicNanos() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+}
+
+/// Seconds as nanoseconds, clamped to a day (configuration values are seconds as Double).
+func nanos(_ seconds: Double) -> UInt64 { UInt64(max(0, min(seconds, 86_400)) * 1e9) }
