@@ -34,13 +34,11 @@ enum Exit {
     static let attention: Int32 = 3
 }
 
-func printErr(_ s: String) {
-    FileHandle.standardError.write((s.hasSuffix("\n") ? s : s + "\n").data(using: .utf8) ?? Data())
-}
+/// A line on standard error (a newline added when missing).
+func printErr(_ s: String) { StandardStreams.err(s.hasSuffix("\n") ? s : s + "\n") }
 
-func printOut(_ s: String) {
-    FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data())
-}
+/// Text on standard output; a failed write ends the command (see `StandardStreams.out`).
+func printOut(_ s: String) { StandardStreams.out(s) }
 
 func topUsage(_ commands: [Command]) -> String {
     var s = "jianfu \(JianfuVersion.string) — China's cost-reduction (降本减负) policies as checkable rules\n\nUsage: jianfu <command> [options]\n\nCommands:\n"
@@ -56,6 +54,11 @@ func dispatch(_ args: [String], _ commands: [Command]) -> Int32 {
     guard let cmd = commands.first(where: { $0.name == name }) else {
         printErr("jianfu: unknown command '\(name)'" + Suggest.hint(name, in: commands.map(\.name)) + "\n\n" + topUsage(commands))
         return Exit.usage
+    }
+    // The language of messages about the output streams, before any option is checked.
+    if let k = args.firstIndex(where: { $0 == "--lang" || $0.hasPrefix("--lang=") }) {
+        let v = args[k] == "--lang" ? (k + 1 < args.count ? args[k + 1] : "") : String(args[k].dropFirst("--lang=".count))
+        StandardStreams.lang = Lang(rawValue: v) ?? .zh
     }
     var o = Options()
     o.usage = cmd.usage

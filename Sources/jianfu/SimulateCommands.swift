@@ -69,7 +69,7 @@ func runSimulate(_ o: Options) -> Int32 {
             let rate = secs > 0 ? Int(Double(read) / secs) : 0
             var eta = ""
             if let f = fraction, f > 0.01, f < 1 { eta = ", ETA \(Int(secs * (1 - f) / f)) s (\(Int(f * 100))%)" }
-            FileHandle.standardError.write("\r\(read) rows, \(rejected) rejected, \(rate) rows/s\(eta)   ".data(using: .utf8) ?? Data())
+            StandardStreams.err("\r\(read) rows, \(rejected) rejected, \(rate) rows/s\(eta)   ")
         }
     }
     let aggregates: [Aggregate]
@@ -145,7 +145,6 @@ func runGenerate(_ o: Options) -> Int32 {
         printErr("jianfu generate-population: --format takes csv or ndjson"); return Exit.usage
     }
     var g = PopulationGenerator(count: n, seed: seed, year: year ?? 2017)
-    let out = FileHandle.standardOutput
-    g.write(format) { out.write($0.data(using: .utf8) ?? Data()) }
+    g.write(format) { printOut($0) }
     return Exit.ok
 }
