@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import JianfuCore
 
@@ -21,6 +22,39 @@ import Testing
         #expect(!m.strict)
         #expect(m.low == Fixture.fen("11506.85") && m.high == Fixture.fen("23013.70"))
         #expect(m.compared?.to == Rational(1, 2))
+        // Nothing else in the group: the total rises by the rule's own saving.
+        #expect(m.gainLow == m.low && m.gainHigh == m.high)
+    }
+
+    @Test func aNearMissInAnExclusiveGroupCountsTheReliefItDisplaces() throws {
+        // 52号 七(一), 就高不重复: the upgrade relief is granted now, min(30% × 100,000 × 140/365, 50% × 5,000,000)
+        // = 11,506.85. At 亩产 50% the efficiency relief (11,506.85 – 23,013.70) outranks it on the high end and
+        // supersedes it, so the total goes 11,506.85 → 11,506.85 – 23,013.70: a gain of 0.00 – 11,506.85.
+        let json = "{\(Self.urban), \"evaluation_grade\": \"A\", \"tax_per_mu\": 4950, \"industry_tax_per_mu\": 10000, \"land_use_tax\": 100000, \"tech_upgrade_investment\": 5000000, \"zero_land_equipment_investment\": 0}"
+        let p = try Fixture.profile(json)
+        let r = try #require(Fixture.engine.check(p, year: 2017, trace: true))
+        let m = try #require(try nearMiss(json, rule: "52-7-1-land-tax-efficiency"))
+        #expect(m.low == Fixture.fen("11506.85") && m.high == Fixture.fen("23013.70"))
+        #expect(m.gainLow == 0 && m.gainHigh == Fixture.fen("11506.85"))
+        #expect(m.totalLow == r.totals.low && m.totalHigh == r.totals.high + Fixture.fen("11506.85"))
+        let text = Words(policy: Fixture.policy, lang: .en).nearMiss(m)
+        #expect(text.contains("total saving up by 0.00 – 11,506.85 yuan"))
+    }
+
+    @Test func theReadmeNearMissGainsAtMostTheUpgradeReliefItDisplaces() throws {
+        // Samples/qujiang-chemical-upgrade.json: total 1,370,557.92 with the upgrade relief 138,082.19 granted.
+        // tax_per_mu 180,000 → 225,000 (50% of 450,000) makes the efficiency relief [30%, 60%] × 1,200,000 × 140/365
+        // = 138,082.19 – 276,164.38, which supersedes the upgrade relief: total 1,370,557.92 – 1,508,640.11.
+        let p = try Fixture.profile(String(decoding: try Data(contentsOf: URL(fileURLWithPath: Fixture.samplesPath + "/qujiang-chemical-upgrade.json")), as: UTF8.self))
+        let r = try #require(Fixture.engine.check(p, year: 2017, trace: true))
+        #expect(r.totals.low == Fixture.fen("1370557.92") && r.totals.high == Fixture.fen("1370557.92"))
+        let ms = Fixture.engine.nearMisses(p, result: r)
+        let m = try #require(ms.first { Fixture.policy.rules[$0.rule].id == "52-7-1-land-tax-efficiency" })
+        #expect(m.to == Rational(225_000))
+        #expect(m.gainLow == 0 && m.gainHigh == Fixture.fen("138082.19"))
+        #expect(m.totalLow == Fixture.fen("1370557.92") && m.totalHigh == Fixture.fen("1508640.11"))
+        // employees (620) is a headcount of a year already past: never offered.
+        #expect(!ms.contains { Fixture.policy.schema.fields[$0.field].name == "employees" })
     }
 
     @Test func landTaxRatioAtTwoHundredPercentSaysBelowTheExcludedBound() throws {
@@ -35,7 +69,6 @@ import Testing
 
     @Test(arguments: [
         // (profile facts, rule, field, expected target, why)
-        ("\"employees\": 31, \"annual_payroll\": 3100000, \"disabled_employees\": 0", "52-2-2-disabled-exempt", "employees", 30, "30人(含)"),
         ("\"tech_upgrade_investment\": 4999999.99, \"zero_land_equipment_investment\": 0, \"land_use_tax\": 100000", "52-7-1-land-tax-upgrade", "tech_upgrade_investment", 5_000_000, "500万元(含)"),
         ("\"zero_land_equipment_investment\": 1999999, \"tech_upgrade_investment\": 0, \"land_use_tax\": 100000", "52-7-1-land-tax-upgrade", "zero_land_equipment_investment", 2_000_000, "200万元(含)"),
     ])
@@ -55,14 +88,19 @@ import Testing
         #expect(m.high == Fixture.fen("75000"))
     }
 
-    @Test func industrialSizeLimitIsFoundInsideTheIfBranch() throws {
-        // 企业所得税法实施条例 第九十二条 (52号 二(五)): an industrial firm of 101 employees misses the 100 limit;
-        // 100 qualifies: 300,000 × (25% − 10%) = 45,000.00.
-        let m = try #require(try nearMiss("{\(Self.urban), \"employees\": 101, \"total_assets\": 10000000, \"taxable_income\": 300000}",
-                                           rule: "52-2-5-small-profit"))
-        #expect(Fixture.policy.schema.fields[m.field].name == "employees")
-        #expect(m.to == Rational(100))
-        #expect(m.high == Fixture.fen("45000"))
+    @Test(arguments: [
+        // 52号 二(二): 31 employees misses 30人(含) by one; 企业所得税法实施条例 第九十二条: 101 misses the industrial 100.
+        ("\"employees\": 31, \"annual_payroll\": 3100000, \"disabled_employees\": 0", "52-2-2-disabled-exempt"),
+        ("\"employees\": 101, \"total_assets\": 10000000, \"taxable_income\": 300000", "52-2-5-small-profit"),
+        ("\"employees\": 50, \"total_assets\": 30000000.01, \"taxable_income\": 300000", "52-2-5-small-profit"),
+    ])
+    func headcountAndAssetsOfAPastYearAreNotOffered(facts: String, rule: String) throws {
+        // employees and total_assets are `"actionable": false` in the schema: the year's figures are what they are.
+        let p = try Fixture.profile("{\(Self.urban), \(facts)}")
+        let r = try #require(Fixture.engine.check(p, year: 2017, trace: true))
+        let i = try #require(Fixture.policy.ruleIndex(rule))
+        #expect(r.results[i].status == .ineligible)
+        #expect(try nearMiss("{\(Self.urban), \(facts)}", rule: rule) == nil)
     }
 
     @Test func aLoanRepaidAfterSixteenDaysIsOneDayFromTheFifteenDayRate() throws {

@@ -22,12 +22,25 @@ public struct NearMiss: Sendable {
     /// The value to reach; with `strict`, the bound itself is excluded ("below 200%").
     public var to: Rational
     public var strict: Bool
+    /// The value the rule was evaluated with: `to`, or one grain past it when `strict`.
+    public var trial: Rational
     /// Whether the fact must rise (false: fall).
     public var up: Bool
     /// The compared value before and at the change (e.g. the 亩产 ratio), when it is not the fact itself.
     public var compared: (name: String, from: Rational, to: Rational)?
+    /// The rule's own saving once the fact is changed, in fen.
     public var low: Int128
     public var high: Int128
+    /// The enterprise's total saving evaluated again with the changed fact (groups resolved), in fen.
+    public var totalLow: Int128 = 0
+    public var totalHigh: Int128 = 0
+    /// The enterprise's total saving before the change, in fen.
+    public var beforeLow: Int128 = 0
+    public var beforeHigh: Int128 = 0
+    /// The change of the total: after minus before, low ends and high ends apart. In an exclusive group the
+    /// relief the rule displaces is accounted, so this can be far less than the rule's own saving.
+    public var gainLow: Int128 = 0
+    public var gainHigh: Int128 = 0
 }
 
 extension Engine {
@@ -82,9 +95,23 @@ extension Engine {
                   piece.enterpriseWindow == .yes,
                   piece.conditions.count == policy.rules[r.rule].conditions.count,
                   piece.conditions.enumerated().allSatisfy({ $0.offset == ci || $0.element == .yes }) else { continue }
-            if let m = nearMiss(r.rule, ci, profile, ev, result.year) { out.append(m) }
+            guard var m = nearMiss(r.rule, ci, profile, ev, result.year),
+                  let after = check(changed(profile, m), year: result.year)?.totals else { continue }
+            m.totalLow = after.low; m.totalHigh = after.high
+            m.beforeLow = result.totals.low; m.beforeHigh = result.totals.high
+            let gains = (after.low - result.totals.low, after.high - result.totals.high)
+            (m.gainLow, m.gainHigh) = (min(gains.0, gains.1), max(gains.0, gains.1))
+            // A change that leaves the total where it is (the relief only displaces a larger one) is no advice.
+            if m.gainHigh > 0 { out.append(m) }
         }
-        return out.sorted { $0.high > $1.high }
+        return out.sorted { $0.gainHigh != $1.gainHigh ? $0.gainHigh > $1.gainHigh : $0.rule < $1.rule }
+    }
+
+    /// The profile with the near miss's fact set to the value it suggests.
+    func changed(_ profile: Profile, _ m: NearMiss) -> Profile {
+        var p = profile
+        write(&p, m.key ?? m.field, m.item.map { (field: m.field, index: $0) }, m.trial)
+        return p
     }
 
     private func conjuncts(_ c: Code) -> [Code] {
@@ -291,7 +318,7 @@ extension Engine {
             compared = (rule.lets[l].name, m.comparedFrom, m.strict ? m.bound : vt)
         }
         return NearMiss(rule: ri, condition: ci, field: m.item?.field ?? m.slot, item: m.item?.index, key: m.item == nil ? nil : m.slot,
-                        from: m.from, to: m.to, strict: m.strict, up: m.up,
+                        from: m.from, to: m.to, strict: m.strict, trial: m.trial, up: m.up,
                         compared: compared.map { (name: $0.0, from: $0.1, to: $0.2) }, low: low, high: high)
     }
 

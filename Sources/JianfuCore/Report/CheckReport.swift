@@ -19,7 +19,7 @@ public struct CheckReport {
     public init(engine: Engine, profile: Profile, result: CheckResult, lang: Lang) {
         self.init(policy: engine.policy, profile: profile, result: result, lang: lang)
         questions = engine.questions(profile, result)
-        nearMisses = engine.nearMisses(profile, result: result).filter { $0.high > 0 }
+        nearMisses = engine.nearMisses(profile, result: result)
     }
 
     private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { words.t(zh(), en()) }
@@ -216,6 +216,10 @@ public struct CheckReport {
             w.bool("bound_excluded", m.strict)
             w.money("saving_low", fen: m.low)
             w.money("saving_high", fen: m.high)
+            w.money("gain_low", fen: m.gainLow)
+            w.money("gain_high", fen: m.gainHigh)
+            w.money("total_low", fen: m.totalLow)
+            w.money("total_high", fen: m.totalHigh)
             w.string("text", words.nearMiss(m))
             w.endObject()
         }

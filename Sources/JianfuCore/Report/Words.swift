@@ -252,7 +252,7 @@ extension Words {
         return t("决定 \(ids.count) 条规则（\(list)），\(stake)", "decides \(ids.count) rule(s) (\(list)); \(stake)")
     }
 
-    /// `tax_per_mu 135,000.00 → 150,000.00 (ratio 0.45 → 0.5): 52-7-1-…, 34,520.55 – 69,041.10`.
+    /// `tax_per_mu 135,000.00 → 150,000.00 (ratio 45% → 50%): 52-7-1-…, total saving up by 0.00 – 34,520.55 yuan (total … → …)`.
     public func nearMiss(_ m: NearMiss) -> String {
         var spec = policy.schema.fields[m.field]
         var name = spec.name
@@ -272,7 +272,9 @@ extension Words {
             s += t("（", " (") + "\(c.name) \(Rational.percentText(c.from)) → \(to)" + t("）", ")")
         }
         let rule = policy.rules[m.rule]
-        let amount = m.low == m.high ? Money.format(fen: m.low) : Money.format(fen: m.low) + " – " + Money.format(fen: m.high)
-        return s + t("：", ": ") + rule.id + t("，可减 ", ", saving ") + amount + t(" 元", " yuan")
+        func span(_ l: Int128, _ h: Int128) -> String { l == h ? Money.format(fen: l) : Money.format(fen: l) + " – " + Money.format(fen: h) }
+        let before = span(m.beforeLow, m.beforeHigh), after = span(m.totalLow, m.totalHigh)
+        return s + t("：", ": ") + rule.id + t("，合计减负增加 ", ", total saving up by ") + span(m.gainLow, m.gainHigh)
+            + t(" 元（合计 \(before) → \(after) 元）", " yuan (total \(before) → \(after) yuan)")
     }
 }

@@ -89,7 +89,7 @@ enum ReportScript {
         for (const m of rep.near_misses) {
           const r = rep.rules.find((r) => r.id === m.rule) || { title: m.rule, document: "", clause: "", id: m.rule };
           parts.push(h("article", { class: "card near" },
-            h("div", { class: "head" }, h("span", { class: "title", text: r.title }), h("span", { class: "amt maybe", text: range(m.saving_low, m.saving_high) })),
+            h("div", { class: "head" }, h("span", { class: "title", text: r.title }), h("span", { class: "amt maybe", text: "+" + range(m.gain_low, m.gain_high) })),
             h("div", { class: "cite", text: `${r.document} ${r.clause} · ${r.id}` }),
             h("div", { class: "reason" }, jump(m.field, fieldLabel(m.field)), ": " + m.text)));
         }
