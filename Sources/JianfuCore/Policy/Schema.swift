@@ -27,14 +27,29 @@ public final class FieldSpec: Sendable {
     public let item: FieldSpec?
     /// The keys of a record (or of a list's record items).
     public let keys: [FieldSpec]
+    /// The most items a list may hold (`max_items` in the data dictionary); a longer list is an input error, so
+    /// that no profile, however long its lists, can hold the tool or the server for long.
+    public let maxItems: Int
+
+    /// A list's limit when the data dictionary names none: far above any registry extract's list.
+    public static let defaultMaxItems = 1_000
 
     init(name: String, kind: FieldKind, zh: String, en: String, unit: String?, group: String?,
          descriptionZh: String?, descriptionEn: String?, signed: Bool, min: Int?, format: String?,
-         defaultText: String?, actionable: Bool, item: FieldSpec?, keys: [FieldSpec]) {
+         defaultText: String?, actionable: Bool, item: FieldSpec?, keys: [FieldSpec],
+         maxItems: Int = FieldSpec.defaultMaxItems) {
         self.name = name; self.kind = kind; self.zh = zh; self.en = en; self.unit = unit; self.group = group
         self.descriptionZh = descriptionZh; self.descriptionEn = descriptionEn; self.signed = signed
         self.min = min; self.format = format; self.defaultText = defaultText; self.actionable = actionable
-        self.item = item; self.keys = keys
+        self.item = item; self.keys = keys; self.maxItems = maxItems
+    }
+
+    /// The message for a list of `count` items, longer than this list's limit.
+    public func tooManyItems(_ count: Int, _ lang: Lang) -> String {
+        let n = Money.group(String(count)), m = Money.group(String(maxItems))
+        return lang == .zh
+            ? "列表有 \(n) 项，超过上限 \(m) 项（数据字典的 max_items）"
+            : "the list has \(n) items, more than its limit of \(m) (max_items in the data dictionary)"
     }
 
     public func keyIndex(_ name: String) -> Int? { keys.firstIndex(where: { $0.name == name }) }

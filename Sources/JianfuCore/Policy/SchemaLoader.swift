@@ -1,7 +1,7 @@
 /// Decodes `schema/profile.json` into the data dictionary.
 enum SchemaLoader {
     static let fieldKeys = ["name", "type", "zh", "en", "unit", "group", "description", "signed", "min", "format",
-                            "default", "actionable", "values", "item", "keys"]
+                            "default", "actionable", "values", "item", "keys", "max_items"]
 
     static func load(_ root: JSONNode, _ r: inout NodeReader) -> Schema {
         r.checkKeys(root, ["kind", "fields", "note"], "schema")
@@ -44,6 +44,16 @@ enum SchemaLoader {
                 r.error(n, ctx, "a list needs \"item\"")
             }
         }
+        var maxItems = FieldSpec.defaultMaxItems
+        if n["max_items"] != nil {
+            if kind != .list {
+                r.error(n, ctx, "\"max_items\": only a list has a maximum number of items")
+            } else if let m = r.int(n, "max_items", ctx), m >= 1, m <= 1_000_000 {
+                maxItems = m
+            } else {
+                r.error(n, ctx, "\"max_items\": expected an integer from 1 to 1,000,000")
+            }
+        }
         var keys: [FieldSpec] = []
         if kind == .record {
             var seen = Set<String>(), seenLabels = Set<String>()
@@ -62,6 +72,7 @@ enum SchemaLoader {
                          signed: r.bool(n, "signed", ctx) ?? false, min: r.int(n, "min", ctx, required: false),
                          format: r.string(n, "format", ctx, required: false),
                          defaultText: r.string(n, "default", ctx, required: false),
-                         actionable: r.bool(n, "actionable", ctx) ?? true, item: item, keys: keys)
+                         actionable: r.bool(n, "actionable", ctx) ?? true, item: item, keys: keys,
+                         maxItems: maxItems)
     }
 }

@@ -116,6 +116,16 @@ public struct CSVProfileMapper: Sendable {
                 cols.append(.scalar(-1))
                 continue
             }
+            var itemNumber: (field: Int, item: Int)?
+            if case .listItem(let f, let n) = c { itemNumber = (f, n) }
+            if case .listItemKey(let f, let n, _) = c { itemNumber = (f, n) }
+            if let (f, n) = itemNumber, n > schema.fields[f].maxItems {
+                let spec = schema.fields[f], m = Money.group(String(spec.maxItems))
+                diags.append(Diagnostic("\(file):1:\(i + 1)", t("列 \"\(h)\"：第 \(n) 项超过字段 \(spec.name) 的上限 \(m) 项（数据字典的 max_items）",
+                                                            "column \"\(h)\": item \(n) of \(spec.name) is past the limit of \(m) items (max_items in the data dictionary)")))
+                cols.append(.scalar(-1))
+                continue
+            }
             if let other = seen[c] {
                 diags.append(Diagnostic("\(file):1:\(i + 1)", t("列 \"\(h)\" 与列 \"\(other)\" 是同一字段：每个字段只能给一次", "column \"\(h)\" gives the same field as column \"\(other)\"; give each field once")))
             }
@@ -212,7 +222,7 @@ public struct CSVProfileMapper: Sendable {
                 for prefix in [f.name + "_", f.zh + "_"] where h.hasPrefix(prefix) {
                     let rest = h.dropFirst(prefix.count)
                     let parts = rest.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
-                    guard let n = Int(parts[0]), n >= 1, n <= 10_000 else { continue }
+                    guard let n = Int(parts[0]), n >= 1 else { continue }
                     if let item = f.item, item.kind == .record {
                         guard parts.count == 2 else { continue }
                         let key = String(parts[1])

@@ -39,6 +39,8 @@ public struct ProfileReader: Sendable {
         switch spec.kind {
         case .list:
             guard let items = n.arrayItems, let itemSpec = spec.item else { return fail(expected) }
+            // Refused before its items are read: one message, not one per item.
+            if items.count > spec.maxItems { return fail(spec.tooManyItems(items.count, lang)) }
             var out: [FieldValue] = []
             for (i, it) in items.enumerated() {
                 let p = "\(path)[\(i)]"

@@ -43,11 +43,17 @@ public struct AskSession {
             guard let item = spec.item else { return true }
             if item.kind == .record {
                 write("    " + t("共几项？（0 表示没有）", "How many items? (0 for none)") + "\n")
-                guard let n = askValue(FieldSpec.count, prompt: t("项数", "items")) else { return false }
-                guard case .number(let c)? = n else { declined.insert(slot); return true }
+                var count = 0
+                while true {
+                    guard let n = askValue(FieldSpec.count, prompt: t("项数", "items")) else { return false }
+                    guard case .number(let c)? = n else { declined.insert(slot); return true }
+                    count = Int(exactly: c.floor()) ?? Int.max
+                    if count <= spec.maxItems { break }
+                    // Asked again rather than cut: every item answered is an item evaluated.
+                    write("    " + t("无效：", "Invalid: ") + spec.tooManyItems(count, words.lang) + "\n")
+                }
                 var items: [FieldValue] = []
-                let count = Int(c.floor())
-                for i in 0..<min(count, 50) {
+                for i in 0..<count {
                     var vals: [FieldValue?] = []
                     for k in item.keys {
                         guard let v = askValue(k, prompt: "\(spec.name)[\(i)].\(k.name)（\(k.label(words.lang))）") else { return false }
@@ -60,6 +66,10 @@ public struct AskSession {
                 write("    " + t("每行一个数，空行结束（没有则直接回车）", "One value a line; an empty line ends (Enter at once for none)") + "\n")
                 var items: [FieldValue] = []
                 while true {
+                    if items.count == spec.maxItems {
+                        write("    " + t("已达上限 \(spec.maxItems) 项（数据字典的 max_items）", "The limit of \(spec.maxItems) items is reached (max_items in the data dictionary)") + "\n")
+                        break
+                    }
                     write("    \(spec.name)[\(items.count)] > ")
                     guard let line = readLine() else { return false }
                     let text = line.trimmingCharacters(in: .whitespaces)
