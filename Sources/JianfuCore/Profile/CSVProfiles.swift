@@ -306,6 +306,17 @@ public struct CSVProfileMapper: Sendable {
         return .success(p)
     }
 
+    /// Why a cell's bytes are rejected; in UTF-8 it names the way out, since auto-detection settles on the
+    /// encoding from the file's start and Chinese text may begin only later.
+    func undecodable(_ encoding: CSVEncoding) -> String {
+        switch (encoding, lang) {
+        case (.utf8, .zh): return "单元格不是有效的 UTF-8 文本（文件可能是 GB18030 编码：请加 --encoding gb18030）"
+        case (.utf8, .en): return "the cell is not valid UTF-8 text (the file may be GB18030: use --encoding gb18030)"
+        case (.gb18030, .zh): return "单元格不是有效的 GB18030 文本（文件可能是 UTF-8 编码：请加 --encoding utf8）"
+        case (.gb18030, .en): return "the cell is not valid GB18030 text (the file may be UTF-8: use --encoding utf8)"
+        }
+    }
+
     /// ASCII spaces and tabs cut from both ends, without Foundation (which is slow per cell).
     static func trim(_ s: String) -> String {
         guard let f = s.utf8.first, let l = s.utf8.last, f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09 else { return s }
@@ -342,7 +353,7 @@ public struct CSVProfileMapper: Sendable {
             if let d = row.withCell(i, { Day(isoBytes: CSVProfileMapper.trimmed($0)) }) { return .success(.date(d)) }
             fallthrough
         default:
-            guard let text = try? row.string(at: i) else { return .failure(FieldDomain.Message(text: "the cell is not valid text in the file's encoding")) }
+            guard let text = try? row.string(at: i) else { return .failure(FieldDomain.Message(text: undecodable(row.encoding))) }
             return FieldDomain.check(.text(CSVProfileMapper.trim(text)), spec, lang: lang)
         }
     }

@@ -68,7 +68,7 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
         case let .textAfterClosingQuote(path, line, column):
             return "\(CSVError.display(path)):\(line):\(column): text after the closing quote of a cell (expected , or end of line)"
         case let .undecodableCell(path, line, cell, encoding):
-            let hint = encoding == .utf8 ? " (the file may be GB18030; choose the encoding explicitly)" : ""
+            let hint = encoding == .utf8 ? " (the file may be GB18030: use --encoding gb18030)" : " (the file may be UTF-8: use --encoding utf8)"
             return "\(CSVError.display(path)):\(line): cell \(cell + 1) is not valid \(encoding)\(hint)"
         }
     }
