@@ -72,11 +72,12 @@ public struct CheckReport {
         }
         out.append("")
         out.append(t("按类别：", "By category:"))
+        var categories = TextTable([(t("类别", "category"), .left), (t("减负（元）", "saving (yuan)"), .right)])
         for c in policy.catalog.categories {
             guard let v = tot.byCategory[c.id] else { continue }
-            let amount = v.low == v.high ? Money.format(fen: v.low) : Money.format(fen: v.low) + " – " + Money.format(fen: v.high)
-            out.append("  " + TextWidth.padRight(c.text(words.lang), 24) + TextWidth.padLeft(amount, 30))
+            categories.add([c.text(words.lang), v.low == v.high ? Money.format(fen: v.low) : Money.format(fen: v.low) + " – " + Money.format(fen: v.high)])
         }
+        out += categories.lines()
         let sections: [(RuleStatus, String, String)] = [
             (.eligible, "一、可享受的政策", "1. Eligible reliefs"),
             (.superseded, "二、同组就高不重复（未计入）", "2. Superseded within an exclusive group (not counted)"),

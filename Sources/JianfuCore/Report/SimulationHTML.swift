@@ -116,7 +116,11 @@ public struct SimulationHTML {
             var rows: [Row] = []
             for l in report.targetLines(a) {
                 let actual = wanRange(l.low, l.high) + " 万元"
-                if let target = l.target, target > 0 {
+                if !l.quantified {
+                    rows.append(Row(label: l.label, right: t("未量化", "not quantified"), scale: 1,
+                                    note: t("目录中没有规则量化此项", "no rule of the catalog quantifies this")
+                                        + (l.target.map { t("；目标 \(Money.formatWan(fen: $0)) 万元", "; target \(Money.formatWan(fen: $0)) 万元") } ?? "")))
+                } else if let target = l.target, target > 0 {
                     let pct = Rational(l.high * 100, target).map { Rational.decimalString($0, scale: 2) } ?? "?"
                     rows.append(Row(label: l.label, right: "\(pct)%", rightClass: "val strong",
                                     bars: [Bar(low: l.low, high: l.high, series: series(i))], scale: max(target, l.high), target: target,
@@ -130,7 +134,7 @@ public struct SimulationHTML {
             h += "<figure>\n<figcaption>\(e(caption))</figcaption>\n"
             h += svgChart(id: "targets-\(i)", title: caption, rows: rows)
             h += "<p class=\"legend\"><span class=\"sw \(series(i))\"></span>\(e(t("低端", "low end")))<span class=\"sw \(series(i))x\"></span>\(e(t("至高端", "up to the high end")))"
-            h += "<span class=\"sw tgt\"></span>\(e(t("目标（每行以各自目标为满格）", "target (each row scaled to its own target)")))</p>\n</figure>\n"
+            h += "<span class=\"sw tgt\"></span>\(e(t("目标（每行以各自目标为满格；百分比按高端）", "target (each row scaled to its own target; percentages use the high end)")))</p>\n</figure>\n"
         }
         if !comparing { h += categoryTable() }
         return h + "</div>\n</section>\n"

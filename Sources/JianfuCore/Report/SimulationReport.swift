@@ -22,19 +22,38 @@ public struct SimulationReport {
     }
 
     /// Category lines compared with 51号's targets: (label, actual low, high, target fen).
-    public func targetLines(_ a: Aggregate) -> [(label: String, low: Int128, high: Int128, target: Int128?)] {
+    /// Category lines compared with 51号's targets: (label, actual low, high, target fen, whether any rule of the
+    /// catalog computes an amount in these categories — a target no rule quantifies is not a 0% result).
+    public func targetLines(_ a: Aggregate) -> [(label: String, low: Int128, high: Int128, target: Int128?, quantified: Bool)] {
         guard let targets = policy.catalog.targets else { return [] }
-        var out: [(String, Int128, Int128, Int128?)] = []
+        var out: [(label: String, low: Int128, high: Int128, target: Int128?, quantified: Bool)] = []
         for line in targets.lines {
             var lo: Int128 = 0, hi: Int128 = 0
             for c in line.categories { lo += a.categories[c]?.low ?? 0; hi += a.categories[c]?.high ?? 0 }
-            out.append((line.text(words.lang), lo, hi, line.amount.multiplied(by: Rational(100))?.floor()))
+            out.append((line.text(words.lang), lo, hi, line.amount.multiplied(by: Rational(100))?.floor(), quantifies(line.categories)))
         }
         for c in targets.outside {
-            out.append((policy.catalog.categoryText(c)(words.lang) + t("（目标外）", " (outside the targets)"), a.categories[c]?.low ?? 0, a.categories[c]?.high ?? 0, nil))
+            out.append((policy.catalog.categoryText(c)(words.lang) + t("（目标外）", " (outside the targets)"), a.categories[c]?.low ?? 0, a.categories[c]?.high ?? 0, nil, quantifies([c])))
         }
-        out.append((t("合计", "Total"), a.total.low, a.total.high, targets.total.multiplied(by: Rational(100))?.floor()))
-        return out.map { (label: $0.0, low: $0.1, high: $0.2, target: $0.3) }
+        out.append((t("合计", "Total"), a.total.low, a.total.high, targets.total.multiplied(by: Rational(100))?.floor(), true))
+        return out
+    }
+
+    /// Whether a rule of the catalog computes a saving in one of these categories.
+    public func quantifies(_ categories: [String]) -> Bool {
+        policy.rules.contains { $0.savingLow != nil && categories.contains($0.category) }
+    }
+
+    func bucketColumns(_ key: String) -> [(String, TextTable.Align)] {
+        [(key, .left), (t("企业", "enterprises"), .right), (t("受益企业", "beneficiaries"), .right), (t("减负（元）", "saving (yuan)"), .right)]
+    }
+
+    func bucketRow(_ key: String, _ b: Aggregate.Bucket) -> [String] {
+        [key, "\(b.enterprises)", "\(b.beneficiaries)", range(b.low, b.high)]
+    }
+
+    func ruleAmount(_ rule: Rule, _ low: Int128, _ high: Int128) -> String {
+        rule.savingLow == nil ? t("未量化", "not quantified") : range(low, high)
     }
 
     public func text() -> String {
@@ -55,52 +74,75 @@ public struct SimulationReport {
                 out.append(t("\(a.withUndetermined) 家企业有待确定的规则：合计为下限", "\(a.withUndetermined) enterprises have undetermined rules: totals are lower bounds"))
             }
             out.append("")
-            out.append(t("对照 51号 年度目标：", "Against 51号's annual targets:"))
+            out.append(t("对照 51号 年度目标（百分比按高端）：", "Against 51号's annual targets (percentages use the high end):"))
+            var targets = TextTable([(t("类别", "category"), .left), (t("减负（万元）", "saving (万元)"), .right),
+                                     (t("目标（万元）", "target (万元)"), .right), (t("完成", "reached"), .right), ("", .left)])
             for l in targetLines(a) {
-                var row = "  " + TextWidth.padRight(l.label, 30) + TextWidth.padLeft(wan(l.low, l.high) + t(" 万元", " 万元"), 30)
+                guard l.quantified else {
+                    targets.add([l.label, "—", l.target.map { Money.formatWan(fen: $0) } ?? "", "—", t("目录中没有规则量化此项", "no rule of the catalog quantifies this")])
+                    continue
+                }
+                var row = [l.label, wan(l.low, l.high)]
                 if let target = l.target, target > 0 {
                     let pct = Rational(l.high * 100, target).map { Rational.decimalString($0, scale: 2) } ?? "?"
-                    row += TextWidth.padLeft(t("目标 ", "target ") + Money.formatWan(fen: target), 22) + TextWidth.padLeft("\(pct)%", 10)
+                    row += [Money.formatWan(fen: target), "\(pct)%"]
                 }
-                out.append(row)
+                targets.add(row)
             }
+            out += targets.lines()
             out.append("")
             out.append(t("按地区：", "By region:"))
+            var regions = TextTable(bucketColumns(t("地区", "region")))
             for k in a.regions.keys.sorted() {
                 guard let b = a.regions[k] else { continue }
                 let name = policy.catalog.regions[k].map { $0(words.lang) } ?? k
-                out.append("  " + TextWidth.padRight("\(k) \(name)", 28) + TextWidth.padLeft("\(b.enterprises)", 10) + TextWidth.padLeft("\(b.beneficiaries)", 10) + TextWidth.padLeft(range(b.low, b.high), 34))
+                regions.add(bucketRow("\(k) \(name)", b))
             }
+            out += regions.lines()
+            out.append("")
             out.append(t("按规模（在职职工人数）：", "By size (employees):"))
+            var sizes = TextTable(bucketColumns(t("职工人数", "employees")))
             for band in Aggregate.sizeBands.map(\.id) + ["unknown"] {
                 guard let b = a.sizes[band] else { continue }
-                out.append("  " + TextWidth.padRight(band, 28) + TextWidth.padLeft("\(b.enterprises)", 10) + TextWidth.padLeft("\(b.beneficiaries)", 10) + TextWidth.padLeft(range(b.low, b.high), 34))
+                sizes.add(bucketRow(band == "unknown" ? t("未知", "unknown") : band, b))
             }
+            out += sizes.lines()
         }
         out.append("")
         out.append(t("按规则：", "By rule:") + (aggregates.count == 2 ? t("（B − A）", " (B − A)") : ""))
-        out.append("  " + TextWidth.padRight(t("规则", "rule"), 34) + TextWidth.padLeft(t("可享受", "eligible"), 10) + TextWidth.padLeft(t("被替代", "supersed."), 10)
-                   + TextWidth.padLeft(t("待确定", "undeterm."), 10) + TextWidth.padLeft(t("合计（元）", "total"), 34))
+        var columns: [(String, TextTable.Align)] = [(t("规则", "rule"), .left), (t("可享受", "eligible"), .right), (t("被替代", "superseded"), .right),
+                                                    (t("待确定", "undetermined"), .right)]
+        if aggregates.count == 2 {
+            columns += [(t("合计 A（元）", "total A (yuan)"), .right), (t("合计 B（元）", "total B (yuan)"), .right), (t("B − A（高端）", "B − A (high end)"), .right)]
+        } else {
+            columns.append((t("合计（元）", "total (yuan)"), .right))
+        }
+        var rules = TextTable(columns)
         for (i, rule) in policy.rules.enumerated() {
             let a = aggregates[0].rules[i]
-            var row = "  " + TextWidth.padRight(rule.id, 34) + TextWidth.padLeft("\(a.eligible)", 10) + TextWidth.padLeft("\(a.superseded)", 10)
-                + TextWidth.padLeft("\(a.undetermined)", 10) + TextWidth.padLeft(range(a.low, a.high), 34)
+            var row = [rule.id, "\(a.eligible)", "\(a.superseded)", "\(a.undetermined)", ruleAmount(rule, a.low, a.high)]
             if aggregates.count == 2 {
                 let b = aggregates[1].rules[i]
-                row += TextWidth.padLeft(range(b.low, b.high), 34) + TextWidth.padLeft(signed(b.high - a.high), 20)
+                row += [ruleAmount(rule, b.low, b.high), rule.savingLow == nil ? "" : signed(b.high - a.high)]
             }
-            out.append(row)
+            rules.add(row)
+        }
+        out += rules.lines()
+        if policy.rules.contains(where: { $0.savingLow == nil }) {
+            out.append(t("  “未量化”：条款没有可计算的金额，只统计可享受的企业数。", "  \"not quantified\": the clause gives no amount to compute; only the eligible enterprises are counted."))
         }
         if aggregates.count == 2 {
             out.append("")
             out.append(t("按类别差异（B − A，高端）：", "Difference by category (B − A, high end):"))
+            var diff = TextTable([(t("类别", "category"), .left), (t("A（元）", "A (yuan)"), .right), (t("B（元）", "B (yuan)"), .right), (t("B − A", "B − A"), .right)])
             for c in policy.catalog.categories {
                 let a = aggregates[0].categories[c.id]?.high ?? 0, b = aggregates[1].categories[c.id]?.high ?? 0
                 if a == 0 && b == 0 { continue }
-                out.append("  " + TextWidth.padRight(c.text(words.lang), 20) + TextWidth.padLeft(Money.format(fen: a), 24) + TextWidth.padLeft(Money.format(fen: b), 24) + TextWidth.padLeft(signed(b - a), 24))
+                diff.add([c.text(words.lang), Money.format(fen: a), Money.format(fen: b), signed(b - a)])
             }
-            let d = aggregates[1].total.high - aggregates[0].total.high
-            out.append("  " + TextWidth.padRight(t("合计", "Total"), 20) + TextWidth.padLeft(signed(d), 72))
+            let a = aggregates[0].total.high, b = aggregates[1].total.high
+            diff.add([t("合计", "Total"), Money.format(fen: a), Money.format(fen: b), signed(b - a)])
+            out += diff.lines()
         }
         out.append("")
         out.append(t("规则包 sha256:", "rule pack sha256:") + policy.hash + "  jianfu " + JianfuVersion.string)
