@@ -17,7 +17,7 @@ What happens:
 2. Spark turns each row into one RFC 4180 CSV record (`to_csv`: quotes doubled, cells with a comma, quote
    or line break quoted) and repartitions. Each partition's records, after the header, go to the standard
    input of one `jianfu simulate - --year Y [--reform F] --partial - --policies DIR` per scenario, run as a
-   subprocess on the executor; each yields one partial (`jianfu-partial/1`: integer fen, counts, histogram,
+   subprocess on the executor; each yields one partial (`jianfu-partial/2`: integer fen, counts, histogram,
    rule-pack hash, scenario, SHA-256 checksum).
 3. The jianfu binary, the policy folder and the reform files travel with the job (`SparkContext.addFile`)
    and are found on each executor with `SparkFiles.get`.

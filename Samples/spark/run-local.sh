@@ -7,7 +7,7 @@
 # Steps: a Python venv with pyspark (in $WORK, default a new temp folder; reuse one with WORK=…), jianfu built in
 # release with the Swift runtime linked in (the binary a cluster without Swift can run), a generated population,
 # `jianfu simulate` over the whole file for each scenario, the same scenarios on Spark in local mode, and a check
-# that the merged results are exactly the single-process ones: the merged partial byte for byte, the merged JSON
+# that the merged results are exactly the single-process ones: the merged partial's aggregates, the merged JSON
 # report byte for byte against `jianfu merge` of the single-process partial, and against `jianfu simulate
 # --format json` field for field (only the scenario label differs: see the README). Exit 1 on any mismatch.
 #
@@ -112,8 +112,17 @@ say "Checking the merged results against the single process"
 ok=1
 for s in "${SCENARIOS[@]}"; do
     l=$(label "$s")
-    if cmp -s "$WORK/single/$l.partial" "$WORK/spark-out/$l.partial"; then
-        echo "scenario $l: merged partial identical to the single-process partial"
+    # The partials' aggregates must be identical; their inputs differ by design (one file against one stdin per
+    # partition), so the comparison leaves out "inputs" and the checksum over them.
+    if python3 - "$WORK/single/$l.partial" "$WORK/spark-out/$l.partial" <<'EOF'
+import json, sys
+a, b = (json.load(open(f))["body"] for f in sys.argv[1:3])
+rows = sum(i["rows"] for i in b["inputs"])
+a.pop("inputs"); b.pop("inputs")
+sys.exit(0 if a == b and rows == a["aggregates"][0]["read"] else 1)
+EOF
+    then
+        echo "scenario $l: merged partial's aggregates identical to the single-process partial's"
     else
         echo "scenario $l: MISMATCH: $WORK/spark-out/$l.partial differs from $WORK/single/$l.partial"; ok=0
     fi

@@ -1,14 +1,6 @@
 import Foundation
 import JianfuCore
 
-func writeFile(_ path: String, _ text: String) -> Bool {
-    if path == "-" { printOut(text); return true }
-    do { try text.write(toFile: path, atomically: true, encoding: .utf8); return true } catch {
-        printErr("jianfu: cannot write \(path): \(error.localizedDescription)")
-        return false
-    }
-}
-
 func runSimulate(_ o: Options) -> Int32 {
     guard o.positional.count == 1 else { printErr("jianfu simulate: expected one population file (or - for standard input)\n\nUsage: \(o.usage)"); return Exit.usage }
     guard let lang = parseLang(o) else { return Exit.usage }
@@ -53,13 +45,24 @@ func runSimulate(_ o: Options) -> Int32 {
     }
     if let cy = compareYear { scenarios.append(Scenario(label: "\(scenarios[0].label.split(separator: " ").first ?? "baseline") (\(cy))", engine: scenarios[0].engine, year: cy, disabled: scenarios[0].disabled, reformHash: scenarios[0].reformHash)) }
 
-    var rejectsText = ""
     var rejectCount = 0
-    let rejectsPath = o.value("--rejects")
+    var key: [UInt8]?
+    if let kp = o.value("--key") {
+        guard o.value("--partial") != nil else { printErr(zhEn("jianfu simulate：--key 用于给 --partial 签名；请同时给出 --partial FILE", "jianfu simulate: --key signs the --partial output; give --partial FILE too")); return Exit.usage }
+        guard let k = readKey(kp) else { return Exit.failure }
+        key = k
+    }
     let sim = Simulator(scenarios: scenarios)
     if let t = o.value("--threads") {
         guard let n = Int(t), n >= 1, n <= 256 else { printErr("jianfu simulate: --threads takes a number from 1 to 256"); return Exit.usage }
         sim.workers = n
+    }
+    // Rejected rows are streamed to the file as they come (bounded memory), each reason cut to a readable length.
+    var rejects: OutputFile?
+    if let rp = o.value("--rejects") {
+        guard let f = OutputFile.open(rp) else { return Exit.failure }
+        guard f.write("line\treason\n") else { return Exit.failure }
+        rejects = f
     }
     let interactive = isatty(2) == 1
     let started = Date()
@@ -73,26 +76,34 @@ func runSimulate(_ o: Options) -> Int32 {
         }
     }
     let aggregates: [Aggregate]
+    var input: InputSummary?
+    var rejectsFailed = false
     do {
         var source = try openProfiles(path, format: inputFormat, encoding: encoding, schema: policy.schema, lang: lang)
         aggregates = try sim.run(&source) { line, reason in
             rejectCount += 1
-            if rejectsPath != nil { rejectsText += "\(line)\t\(reason.replacingOccurrences(of: "\n", with: " "))\n" }
+            if let f = rejects, !rejectsFailed {
+                rejectsFailed = !f.write("\(line)\t\(readableReason(reason))\n")
+            }
         }
+        input = source.inputSummary
     } catch {
         if interactive { printErr("") }
+        rejects?.discard()
         printErr(error.description); return Exit.failure
     }
     if interactive { printErr("") }
-    if let rp = rejectsPath {
-        guard writeFile(rp, "line\treason\n" + rejectsText) else { return Exit.failure }
+    if let f = rejects {
+        guard !rejectsFailed, f.commit() else { return Exit.failure }
     } else if rejectCount > 0 {
         printErr("jianfu simulate: \(rejectCount) rows rejected (use --rejects FILE for the line numbers and reasons)")
     }
     if let pp = o.value("--partial") {
+        let inputs = input.map { [Partial.Input(name: path == "-" ? "<stdin>" : path, digest: $0.digest, bytes: $0.bytes, lines: $0.lines,
+                                                 rows: aggregates[0].rowsRead)] } ?? []
         let partial = Partial(rulePack: policy.hash, scenarios: scenarios.map(\.descriptor), labels: scenarios.map(\.label),
-                              ruleIDs: policy.rules.map(\.id), aggregates: aggregates)
-        guard writeFile(pp, partial.encoded()) else { return Exit.failure }
+                              ruleIDs: policy.rules.map(\.id), inputs: inputs, aggregates: aggregates)
+        guard writeFile(pp, partial.encoded(key: key)) else { return Exit.failure }
         if pp == "-" { return Exit.ok }
     }
     return emitSimulation(policy: policy, labels: scenarios.map(\.label), aggregates: aggregates, format: format, html: o.value("--html"), lang: lang)
@@ -114,16 +125,21 @@ func runMerge(_ o: Options) -> Int32 {
     guard let lang = parseLang(o) else { return Exit.usage }
     let format = o.value("--format") ?? "text"
     guard ["text", "json", "csv"].contains(format) else { printErr("jianfu merge: --format takes text, json or csv"); return Exit.usage }
+    var key: [UInt8]?
+    if let kp = o.value("--key") {
+        guard let k = readKey(kp) else { return Exit.failure }
+        key = k
+    }
     var parts: [(Partial, String)] = []
     for path in o.positional {
-        do { parts.append((try Partial.decode(try InputFile.bytes(path), file: path), path)) } catch {
+        do { parts.append((try Partial.decode(try InputFile.bytes(path), file: path, key: key, lang: lang), path)) } catch {
             printErr(error.description); return Exit.failure
         }
     }
     let merged: Partial
-    do { merged = try Partial.merge(parts) } catch { printErr(error.description); return Exit.failure }
+    do { merged = try Partial.merge(parts, lang: lang) } catch { printErr(error.description); return Exit.failure }
     if let out = o.value("--partial") {
-        guard writeFile(out, merged.encoded()) else { return Exit.failure }
+        guard writeFile(out, merged.encoded(key: key)) else { return Exit.failure }
         if out == "-" { return Exit.ok }
     }
     guard let engine = loadEngine(o) else { return Exit.failure }
@@ -148,3 +164,26 @@ func runGenerate(_ o: Options) -> Int32 {
     g.write(format) { printOut($0) }
     return Exit.ok
 }
+
+/// A reject reason on one line, cut to 1,000 characters: a 10 MB cell is not echoed whole.
+func readableReason(_ reason: String) -> String {
+    let flat = reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+    guard flat.count > 1_000 else { return flat }
+    return String(flat.prefix(1_000)) + "…"
+}
+
+/// The shared secret of `--key FILE`: the file's bytes (a trailing line end dropped), at least 16 of them.
+func readKey(_ path: String) -> [UInt8]? {
+    var bytes: [UInt8]
+    do { bytes = try InputFile.bytes(path) } catch { printErr(error.description); return nil }
+    while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+    guard bytes.count >= 16 else {
+        printErr(zhEn("\(path)：密钥太短（\(bytes.count) 字节）；应至少 16 字节，例如 head -c 32 /dev/urandom | base64 > \(path)",
+                      "\(path): the key is too short (\(bytes.count) bytes); expected at least 16, e.g. head -c 32 /dev/urandom | base64 > \(path)"))
+        return nil
+    }
+    return bytes
+}
+
+/// The CLI's message in the language of `--lang`.
+func zhEn(_ zh: String, _ en: String) -> String { StandardStreams.lang == .zh ? zh : en }

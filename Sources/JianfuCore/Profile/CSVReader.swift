@@ -95,6 +95,10 @@ public final class CSVReader {
     @exclusivity(unchecked) private var atEOF = false
     /// Bytes read from the file so far (for progress and ETA).
     public private(set) var bytesRead = 0
+    /// The digest of every byte read, for the identity of a shard (`simulate --partial`).
+    public private(set) var digest = InputDigest()
+    /// What the reader has read: its digest, bytes and physical lines.
+    public var summary: InputSummary { InputSummary(digest: digest.hex(), bytes: bytesRead, lines: line - 1) }
     @exclusivity(unchecked) private var line = 1  // physical line on which the next record starts
     /// Bytes from `start` up to here hold no quote and no line break other than LF or CRLF: records wholly
     /// before it are plain (split on commas alone). Recomputed when `start` reaches it and after each refill.
@@ -208,7 +212,10 @@ public final class CSVReader {
             storage.grow(to: storage.capacity * 2)
         }
         let n = try source.read(into: storage.bytes + end, count: min(chunkSize, storage.capacity - end))
-        if n == 0 { atEOF = true } else { end += n; bytesRead += n }
+        if n == 0 { atEOF = true } else {
+            digest.update(UnsafeBufferPointer(start: storage.bytes + end, count: n))
+            end += n; bytesRead += n
+        }
     }
 
     /// Fills the detection window, handles byte-order marks and picks the encoding.

@@ -16,7 +16,11 @@ public enum InputFile {
 
     /// Parses a JSON file, naming file:line:col on a syntax error.
     public static func json(_ path: String) throws(Diagnostics) -> JSONNode {
-        let b = try bytes(path)
+        try json(try bytes(path), path: path)
+    }
+
+    /// Parses bytes read from `path`, naming file:line:col on a syntax error.
+    public static func json(_ b: [UInt8], path: String) throws(Diagnostics) -> JSONNode {
         do { return try JSONParser.parse(b) } catch {
             throw Diagnostics([Diagnostic("\(path):\(error.line):\(error.column)", error.message)])
         }

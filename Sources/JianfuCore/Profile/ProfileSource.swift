@@ -14,10 +14,13 @@ public protocol ProfileSource {
     var fractionRead: Double? { get }
     /// The next records, up to `limit`, possibly not yet converted (see `PendingBatch`); nil at the end.
     mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch?
+    /// What was read so far (the digest of the bytes, their count, the physical lines): a partial's identity.
+    var inputSummary: InputSummary? { get }
 }
 
 extension ProfileSource {
     public var fractionRead: Double? { nil }
+    public var inputSummary: InputSummary? { nil }
 
     /// The next records, up to `limit`, already converted.
     public mutating func nextBatch(limit: Int) throws(Diagnostics) -> PendingBatch? {
@@ -115,6 +118,8 @@ public struct CSVProfileSource: ProfileSource {
         return min(1, Double(reader.bytesRead) / Double(size))
     }
 
+    public var inputSummary: InputSummary? { reader.summary }
+
     public init(path: String, encoding: TextEncodingChoice, schema: Schema, lang: Lang = .en) throws(Diagnostics) {
         file = path == "-" ? "<stdin>" : path
         size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
@@ -175,6 +180,7 @@ final class LineReader {
     private var start = 0
     private var eof = false
     private(set) var line = 0
+    private(set) var digest = InputDigest()
 
     init(path: String) throws(Diagnostics) {
         if path == "-" { handle = FileHandle.standardInput; return }
@@ -202,7 +208,10 @@ final class LineReader {
             }
             if start > 0 { buffer.removeFirst(start); start = 0 }
             let d = handle.readData(ofLength: 1 << 20)
-            if d.isEmpty { eof = true } else { buffer.append(contentsOf: d) }
+            if d.isEmpty { eof = true } else {
+                d.withUnsafeBytes { digest.update($0.bindMemory(to: UInt8.self)) }
+                buffer.append(contentsOf: d)
+            }
         }
     }
 }
@@ -217,6 +226,10 @@ public struct NDJSONProfileSource: ProfileSource {
         lines = try LineReader(path: path)
         reader = ProfileReader(schema: schema, lang: lang)
         file = path == "-" ? "<stdin>" : path
+    }
+
+    public var inputSummary: InputSummary? {
+        InputSummary(digest: lines.digest.hex(), bytes: lines.digest.count, lines: lines.line)
     }
 
     public mutating func next() throws(Diagnostics) -> SourceRecord? {
@@ -291,9 +304,14 @@ public struct JSONArrayProfileSource: ProfileSource {
     var index = 0
     let reader: ProfileReader
     let file: String
+    public let inputSummary: InputSummary?
 
     public init(path: String, schema: Schema, lang: Lang = .en) throws(Diagnostics) {
-        let root = try InputFile.json(path)
+        let bytes = try InputFile.bytes(path)
+        let root = try InputFile.json(bytes, path: path)
+        var digest = InputDigest()
+        digest.update(bytes)
+        inputSummary = InputSummary(digest: digest.hex(), bytes: bytes.count, lines: bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
         items = root.arrayItems ?? [root]
         reader = ProfileReader(schema: schema, lang: lang)
         file = path

@@ -161,3 +161,18 @@ public struct SHA256: Sendable {
         }
     }
 }
+
+extension SHA256 {
+    /// HMAC-SHA256 (RFC 2104): the keyed digest that `--key` puts on partials that travel between machines.
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key.count > blockSize ? hash(key) : key
+        k += Array(repeating: 0, count: blockSize - k.count)
+        var inner = SHA256()
+        inner.update(k.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(k.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+}
