@@ -1,10 +1,10 @@
 import JianfuCore
 
 func runAudit(_ o: Options) -> Int32 {
-    guard o.positional.count == 1 else { printErr("jianfu audit: expected one claims file\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard o.positional.count == 1 else { printErr(zhEn("jianfu audit：应给出一个申报文件", "jianfu audit: expected one claims file") + "\n\n" + usageLine(o.usage)); return Exit.usage }
     guard let lang = parseLang(o) else { return Exit.usage }
     let format = o.value("--format") ?? "text"
-    guard ["text", "json", "csv"].contains(format) else { printErr("jianfu audit: --format takes text, json or csv, got '\(format)'"); return Exit.usage }
+    guard ["text", "json", "csv"].contains(format) else { printErr(zhEn("jianfu audit：--format 取 text、json 或 csv，实为“\(format)”", "jianfu audit: --format takes text, json or csv, got '\(format)'")); return Exit.usage }
     guard let engine = loadEngine(o) else { return Exit.failure }
     var profiles: [Profile] = []
     if let path = o.value("--profiles") {
@@ -13,7 +13,7 @@ func runAudit(_ o: Options) -> Int32 {
             while let rec = try source.next() {
                 switch rec {
                 case .profile(let p): profiles.append(p)
-                case .rejected(let line, let reason): printErr("\(path):\(line): profile rejected: \(reason)")
+                case .rejected(let line, let reason): printErr(zhEn("\(path):\(line)：档案被拒绝：\(reason)", "\(path):\(line): profile rejected: \(reason)"))
                 }
             }
         } catch {

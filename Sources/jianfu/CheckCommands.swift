@@ -9,7 +9,7 @@ func profileAndYear(_ o: Options, _ engine: Engine, _ yearOverride: Int?) -> (Pr
         printErr(error.description); return nil
     }
     guard let year = engine.year(of: profile, override: yearOverride) else {
-        printErr("\(o.positional[0]): the profile has no \"year\" and no --year was given: say which calendar year the figures describe")
+        printErr(zhEn("\(o.positional[0])：档案没有 \"year\"，也没有给出 --year：请说明这些数字属于哪个年度", "\(o.positional[0]): the profile has no \"year\" and no --year was given: say which calendar year the figures describe"))
         return nil
     }
     return (profile, year)
@@ -17,17 +17,17 @@ func profileAndYear(_ o: Options, _ engine: Engine, _ yearOverride: Int?) -> (Pr
 
 func runCheck(_ o: Options) -> Int32 {
     guard o.positional.count == 1 else {
-        printErr("jianfu check: expected one profile file\n\nUsage: " + o.usage)
+        printErr(zhEn("jianfu check：应给出一个档案文件", "jianfu check: expected one profile file") + "\n\n" + usageLine(o.usage))
         return Exit.usage
     }
     guard let lang = parseLang(o) else { return Exit.usage }
     let (yok, yearOverride) = parseYear(o)
     guard yok else { return Exit.usage }
     let format = o.value("--format") ?? "text"
-    guard ["text", "json"].contains(format) else { printErr("jianfu check: --format takes text or json, got '\(format)'"); return Exit.usage }
+    guard ["text", "json"].contains(format) else { printErr(zhEn("jianfu check：--format 取 text 或 json，实为“\(format)”", "jianfu check: --format takes text or json, got '\(format)'")); return Exit.usage }
     guard let engine = loadEngine(o), let (profile, year) = profileAndYear(o, engine, yearOverride) else { return Exit.failure }
     guard let result = engine.check(profile, year: year, trace: true) else {
-        printErr("jianfu check: year \(year) is out of range"); return Exit.failure
+        printErr(zhEn("jianfu check：年度 \(year) 超出范围", "jianfu check: year \(year) is out of range")); return Exit.failure
     }
     let report = CheckReport(engine: engine, profile: profile, result: result, lang: lang)
     printOut(format == "json" ? report.json() : report.text())
@@ -36,7 +36,7 @@ func runCheck(_ o: Options) -> Int32 {
 
 func runExplain(_ o: Options) -> Int32 {
     guard o.positional.count == 2 else {
-        printErr("jianfu explain: expected a profile file and a rule id\n\nUsage: " + o.usage)
+        printErr(zhEn("jianfu explain：应给出一个档案文件和一个规则编号", "jianfu explain: expected a profile file and a rule id") + "\n\n" + usageLine(o.usage))
         return Exit.usage
     }
     guard let lang = parseLang(o) else { return Exit.usage }
@@ -44,7 +44,7 @@ func runExplain(_ o: Options) -> Int32 {
     guard yok else { return Exit.usage }
     guard let engine = loadEngine(o) else { return Exit.failure }
     guard let ri = engine.policy.ruleIndex(o.positional[1]) else {
-        printErr("jianfu explain: unknown rule id '\(o.positional[1])'" + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id)))
+        printErr(zhEn("jianfu explain：未知规则编号“\(o.positional[1])”", "jianfu explain: unknown rule id '\(o.positional[1])'") + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id), lang: o.lang))
         return Exit.failure
     }
     guard let (profile, year) = profileAndYear(o, engine, yearOverride),
@@ -55,7 +55,7 @@ func runExplain(_ o: Options) -> Int32 {
 
 func runPolicies(_ o: Options) -> Int32 {
     guard let sub = o.positional.first else {
-        printErr("jianfu policies: expected lint, list, show, hash, test or coverage\n\nUsage: " + o.usage)
+        printErr(zhEn("jianfu policies：应给出 lint、list、show、hash、test 或 coverage", "jianfu policies: expected lint, list, show, hash, test or coverage") + "\n\n" + usageLine(o.usage))
         return Exit.usage
     }
     guard let lang = parseLang(o) else { return Exit.usage }
@@ -89,22 +89,22 @@ func runPolicies(_ o: Options) -> Int32 {
         printOut(format == "json" ? report.json() : report.text())
         return Exit.ok
     case "show":
-        guard o.positional.count == 2 else { printErr("jianfu policies show: expected a rule id"); return Exit.usage }
+        guard o.positional.count == 2 else { printErr(zhEn("jianfu policies show：应给出一个规则编号", "jianfu policies show: expected a rule id")); return Exit.usage }
         guard let engine = loadEngine(opts) else { return Exit.failure }
         guard let ri = engine.policy.ruleIndex(o.positional[1]) else {
-            printErr("jianfu policies show: unknown rule id '\(o.positional[1])'" + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id)))
+            printErr(zhEn("jianfu policies show：未知规则编号“\(o.positional[1])”", "jianfu policies show: unknown rule id '\(o.positional[1])'") + Suggest.hint(o.positional[1], in: engine.policy.rules.map(\.id), lang: o.lang))
             return Exit.failure
         }
         printOut(PolicyListing(policy: engine.policy, lang: lang).show(ri))
         return Exit.ok
     default:
-        printErr("jianfu policies: unknown subcommand '\(sub)'" + Suggest.hint(sub, in: ["lint", "list", "show", "hash", "test", "coverage"]))
+        printErr(zhEn("jianfu policies：未知子命令“\(sub)”", "jianfu policies: unknown subcommand '\(sub)'") + Suggest.hint(sub, in: ["lint", "list", "show", "hash", "test", "coverage"], lang: o.lang))
         return Exit.usage
     }
 }
 
 func runAsk(_ o: Options) -> Int32 {
-    guard o.positional.count == 1 else { printErr("jianfu ask: expected one profile file\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard o.positional.count == 1 else { printErr(zhEn("jianfu ask：应给出一个档案文件", "jianfu ask: expected one profile file") + "\n\n" + usageLine(o.usage)); return Exit.usage }
     guard let lang = parseLang(o) else { return Exit.usage }
     let (yok, yearOverride) = parseYear(o)
     guard yok else { return Exit.usage }
@@ -122,7 +122,7 @@ func runAsk(_ o: Options) -> Int32 {
     printOut(report.text())
     if let out = o.value("--out") {
         guard writeFile(out, ProfileWriter.json(session.profile, schema: engine.policy.schema)) else { return Exit.failure }
-        printErr("jianfu ask: the completed profile is in \(out)")
+        printErr(zhEn("jianfu ask：补全后的档案已写入 \(out)", "jianfu ask: the completed profile is in \(out)"))
     }
     return Exit.ok
 }

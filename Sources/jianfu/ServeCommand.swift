@@ -4,21 +4,21 @@ import JianfuCore
 
 /// `jianfu serve`: the JSON API and the browser form over one catalog compiled at start.
 func runServe(_ o: Options) -> Int32 {
-    guard o.positional.isEmpty else { printErr("jianfu serve: expected no file arguments\n\nUsage: \(o.usage)"); return Exit.usage }
+    guard o.positional.isEmpty else { printErr(zhEn("jianfu serve：不接受文件参数", "jianfu serve: expected no file arguments") + "\n\n" + usageLine(o.usage)); return Exit.usage }
     guard let lang = parseLang(o) else { return Exit.usage }
     var config = Server.Configuration()
     config.host = o.value("--host") ?? config.host
     if let p = o.value("--port") {
-        guard let port = UInt16(p) else { printErr("jianfu serve: --port takes a number from 0 to 65535, got '\(p)'"); return Exit.usage }
+        guard let port = UInt16(p) else { printErr(zhEn("jianfu serve：--port 取 0 到 65535 的数，实为“\(p)”", "jianfu serve: --port takes a number from 0 to 65535, got '\(p)'")); return Exit.usage }
         config.port = port
     }
     if let d = o.value("--deadline") {
-        guard let v = Double(d), v > 0, v <= 3600 else { printErr("jianfu serve: --deadline takes seconds of CPU per request (0 < s ≤ 3600), got '\(d)'"); return Exit.usage }
+        guard let v = Double(d), v > 0, v <= 3600 else { printErr(zhEn("jianfu serve：--deadline 取每个请求的 CPU 秒数（0 < s ≤ 3600），实为“\(d)”", "jianfu serve: --deadline takes seconds of CPU per request (0 < s ≤ 3600), got '\(d)'")); return Exit.usage }
         config.deadline = v
     }
     var loadSeconds: Double?
     if let s = o.value("--load-test") {
-        guard let v = Double(s), v > 0, v <= 3600 else { printErr("jianfu serve: --load-test takes seconds, got '\(s)'"); return Exit.usage }
+        guard let v = Double(s), v > 0, v <= 3600 else { printErr(zhEn("jianfu serve：--load-test 取秒数，实为“\(s)”", "jianfu serve: --load-test takes seconds, got '\(s)'")); return Exit.usage }
         loadSeconds = v
         config.port = 0
     }
@@ -26,7 +26,7 @@ func runServe(_ o: Options) -> Int32 {
     let server = Server(router: Router(engine: engine, defaultLang: lang), configuration: config)
     let port: UInt16
     do { port = try server.start() } catch {
-        printErr("jianfu serve: \(error.description)")
+        printErr(zhEn("jianfu serve：", "jianfu serve: ") + error.description)
         return Exit.failure
     }
     if let loadSeconds { return runLoadTest(server, port: port, seconds: loadSeconds) }
@@ -37,7 +37,7 @@ func runServe(_ o: Options) -> Int32 {
     let sources = [SIGINT, SIGTERM].map { sig in
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
         source.setEventHandler {
-            printErr("jianfu serve: stopping (finishing requests in flight)")
+            printErr(zhEn("jianfu serve：正在停止（处理完进行中的请求）", "jianfu serve: stopping (finishing requests in flight)"))
             server.stop()
         }
         source.resume()
@@ -45,7 +45,7 @@ func runServe(_ o: Options) -> Int32 {
     }
     server.run()
     sources.forEach { $0.cancel() }
-    printErr("jianfu serve: stopped")
+    printErr(zhEn("jianfu serve：已停止", "jianfu serve: stopped"))
     return Exit.ok
 }
 
@@ -55,7 +55,7 @@ private func runLoadTest(_ server: Server, port: UInt16, seconds: Double) -> Int
     let thread = Thread { server.run() }
     thread.start()
     let body = (try? String(contentsOfFile: "Samples/qujiang-chemical-upgrade.json", encoding: .utf8)) ?? LoadTest.sampleProfile
-    printErr("jianfu serve: load test, 8 keep-alive clients posting a profile to \(server.url)v1/check for \(seconds) s")
+    printErr(zhEn("jianfu serve：负载测试，8 个长连接客户端向 \(server.url)v1/check 提交档案，持续 \(seconds) 秒", "jianfu serve: load test, 8 keep-alive clients posting a profile to \(server.url)v1/check for \(seconds) s"))
     let r = runLoadTest(host: "127.0.0.1", port: port, clients: 8, seconds: seconds, body: body)
     // The same load on /healthz measures the HTTP layer alone, so the two lines separate server and engine costs.
     let bare = runLoadTest(host: "127.0.0.1", port: port, clients: 8, seconds: min(seconds, 3), body: "", path: "/healthz")
