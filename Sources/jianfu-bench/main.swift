@@ -104,73 +104,95 @@ let cores = ProcessInfo.processInfo.activeProcessorCount
 print("jianfu-bench: N = \(grouped(count)) profiles, year \(year), \(cores) cores, \(policy.rules.count) rules, rule pack \(policy.hash.prefix(12))…, "
       + "load average \(loadAverage())")
 
-// 1. End to end: generate a CSV (not timed), then simulate it on every core.
-let csvPath = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-bench-\(getpid()).csv").path
-guard FileManager.default.createFile(atPath: csvPath, contents: nil), let out = FileHandle(forWritingAtPath: csvPath) else { fail("cannot write \(csvPath)") }
-defer { try? FileManager.default.removeItem(atPath: csvPath) }
-/// Fails after removing the temporary CSV (exit skips the `defer`).
+// 1. End to end: generate a CSV (not timed), then simulate it on every core — complete data, then a sparse
+// population (whole columns absent, about 10% of the other cells blank), as registry extracts are.
+let tempBase = FileManager.default.temporaryDirectory.appendingPathComponent("jianfu-bench-\(getpid())").path
+let csvPath = tempBase + ".csv", sparsePath = tempBase + "-sparse.csv"
+defer { for p in [csvPath, sparsePath] { try? FileManager.default.removeItem(atPath: p) } }
+/// Fails after removing the temporary CSVs (exit skips the `defer`).
 func failRemovingCSV(_ message: String) -> Never {
-    try? FileManager.default.removeItem(atPath: csvPath)
+    for p in [csvPath, sparsePath] { try? FileManager.default.removeItem(atPath: p) }
     fail(message)
 }
-var generator = PopulationGenerator(count: count, seed: 7, year: year)
 let clock = ContinuousClock()
-let generated = clock.measure { generator.write(.csv) { out.write($0.data(using: .utf8) ?? Data()) } }
-try? out.close()
-let csvBytes = (try? FileManager.default.attributesOfItem(atPath: csvPath)[.size] as? Int) ?? 0
-print("generate: \(grouped(count)) rows, \(fixed(Double(csvBytes) / 1e6, 1)) MB CSV in \(fixed(seconds(generated), 2)) s (not timed)")
+func generate(_ path: String, sparse: Bool) {
+    guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else { failRemovingCSV("cannot write \(path)") }
+    var generator = PopulationGenerator(count: count, seed: 7, year: year, sparse: sparse)
+    let generated = clock.measure { generator.write(.csv) { out.write($0.data(using: .utf8) ?? Data()) } }
+    try? out.close()
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    print("generate\(sparse ? " (sparse)" : ""): \(grouped(count)) rows, \(generator.writtenColumns.count) columns, \(fixed(Double(bytes) / 1e6, 1)) MB CSV in \(fixed(seconds(generated), 2)) s (not timed)")
+}
 
-var aggregates: [Aggregate] = []
-let endToEnd: Double, endToEndCPU: Double
-do {
-    var source: any ProfileSource = try CSVProfileSource(path: csvPath, encoding: .auto, schema: policy.schema)
-    let simulator = Simulator(scenarios: [Scenario(label: "bench", engine: engine, year: year)])
-    let start = clock.now, cpuStart = cpuSeconds()
-    aggregates = try simulator.run(&source) { _, _ in }
-    endToEnd = seconds(clock.now - start)
-    endToEndCPU = cpuSeconds() - cpuStart
-} catch { failRemovingCSV(error.description) }
-let rate = Double(count) / endToEnd
-let agg = aggregates[0]
-let perCPU = Double(count) / endToEndCPU
-print("end-to-end: \(grouped(Int(rate))) profiles/s (\(fixed(rate / 1e6, 2))× target 1,000,000/s) — \(grouped(agg.rowsRead)) rows read, "
-      + "\(grouped(agg.rejected)) rejected, in \(fixed(endToEnd, 2)) s on \(cores) cores (\(fixed(endToEndCPU, 2)) s of CPU, \(grouped(Int(perCPU))) profiles per CPU-second); "
-      + "total \(yuan(agg.total.low)) – \(yuan(agg.total.high)) 元")
+/// `simulate` end to end on every core: profiles per second.
+func endToEnd(_ path: String, _ name: String) -> Double {
+    var aggregates: [Aggregate] = []
+    let wall: Double, cpu: Double
+    do {
+        var source: any ProfileSource = try CSVProfileSource(path: path, encoding: .auto, schema: policy.schema)
+        let simulator = Simulator(scenarios: [Scenario(label: "bench", engine: engine, year: year)])
+        let start = clock.now, cpuStart = cpuSeconds()
+        aggregates = try simulator.run(&source) { _, _ in }
+        wall = seconds(clock.now - start)
+        cpu = cpuSeconds() - cpuStart
+    } catch { failRemovingCSV(error.description) }
+    let rate = Double(count) / wall
+    let agg = aggregates[0]
+    print("end-to-end, \(name): \(grouped(Int(rate))) profiles/s (\(fixed(rate / 1e6, 2))× target 1,000,000/s) — \(grouped(agg.rowsRead)) rows read, "
+          + "\(grouped(agg.rejected)) rejected, in \(fixed(wall, 2)) s on \(cores) cores (\(fixed(cpu, 2)) s of CPU, \(grouped(Int(Double(count) / cpu))) profiles per CPU-second); "
+          + "total \(yuan(agg.total.low)) – \(yuan(agg.total.high)) 元")
+    return rate
+}
+generate(csvPath, sparse: false)
+generate(sparsePath, sparse: true)
+let completeRate = endToEnd(csvPath, "complete")
+let sparseRate = endToEnd(sparsePath, "sparse")
+print("sparse / complete: \(fixed(sparseRate / completeRate, 2)) (target ≥ 0.8) — \(sparseRate / completeRate >= 0.8 ? "met" : "not met")")
 let rss = peakRSS()
-print("peak memory: \(fixed(Double(rss) / 1_048_576, 1)) MB max RSS after the end-to-end run over \(grouped(count)) rows "
+print("peak memory: \(fixed(Double(rss) / 1_048_576, 1)) MB max RSS after the end-to-end runs over \(grouped(count)) rows "
       + "(target ≤ 200 MB for 10,000,000 rows)")
 
 // 2. The engine alone, one core, over profiles parsed beforehand.
 let sampleSize = min(count, 200_000)
-var profiles: [Profile] = []
-profiles.reserveCapacity(sampleSize)
-do {
-    var source = try CSVProfileSource(path: csvPath, encoding: .auto, schema: policy.schema)
-    while profiles.count < sampleSize, let rec = try source.next() { if case .profile(let p) = rec { profiles.append(p) } }
-} catch { failRemovingCSV(error.description) }
-// The batch path (what `simulate` runs): rules as batch code over 128 profiles at a time, the point closures for
-// rules whose year is cut in pieces, the interval evaluator where a fact is missing.
-guard var batch = BatchEvaluator(engine: engine, year: year) else { failRemovingCSV("no plan for \(year)") }
-var engineTotal: (low: Int128, high: Int128) = (0, 0)
-let engineTime = best(of: 3) {
-    var lo: Int128 = 0, hi: Int128 = 0
-    profiles.withUnsafeBufferPointer { all in
-        var start = 0
-        while start < all.count {
-            let part = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + BatchEvaluator.width)])
-            start += part.count
-            guard batch.evaluate(part, year: year) else { continue }
-            let results = batch.results
-            for i in 0..<results.ruleCount {
-                for r in 0..<batch.count {
-                    let t = results.tally(i, r)
-                    if t.status == .eligible { lo += t.low; hi += t.high }
+func readProfiles(_ path: String) -> [Profile] {
+    var profiles: [Profile] = []
+    profiles.reserveCapacity(sampleSize)
+    do {
+        var source = try CSVProfileSource(path: path, encoding: .auto, schema: policy.schema)
+        while profiles.count < sampleSize, let rec = try source.next() { if case .profile(let p) = rec { profiles.append(p) } }
+    } catch { failRemovingCSV(error.description) }
+    return profiles
+}
+
+/// The batch path (what `simulate` runs) over `profiles`: the thread CPU time (best of 3), the totals, and the
+/// evaluator (for its fallback counts).
+func engineAlone(_ profiles: [Profile]) -> (time: (wall: Double, cpu: Double), total: (low: Int128, high: Int128), batch: BatchEvaluator) {
+    guard var batch = BatchEvaluator(engine: engine, year: year) else { failRemovingCSV("no plan for \(year)") }
+    var total: (low: Int128, high: Int128) = (0, 0)
+    let time = best(of: 3) {
+        var lo: Int128 = 0, hi: Int128 = 0
+        profiles.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let part = UnsafeBufferPointer(rebasing: all[start..<min(all.count, start + BatchEvaluator.width)])
+                start += part.count
+                guard batch.evaluate(part, year: year) else { continue }
+                let results = batch.results
+                for i in 0..<results.ruleCount {
+                    for r in 0..<batch.count {
+                        let t = results.tally(i, r)
+                        if t.status == .eligible { lo += t.low; hi += t.high }
+                    }
                 }
             }
         }
+        total = (lo, hi)
     }
-    engineTotal = (lo, hi)
+    return (time, total, batch)
 }
+
+let profiles = readProfiles(csvPath)
+let (engineTime, engineTotal, batch) = engineAlone(profiles)
 let engineRate = Double(profiles.count) / engineTime.cpu
 let fallbackShare = Double(batch.fallbacks) / Double(3 * profiles.count * policy.rules.count)
 // Its target is the ratio to the hand-written loop (below); the 1,000,000/s target is end to end, on both cores.
@@ -178,9 +200,15 @@ print("engine alone: \(grouped(Int(engineRate))) full-catalog evaluations/s per 
       + "\(grouped(profiles.count)) profiles × \(policy.rules.count) rules (\(batch.split.batch) as batch code, \(batch.split.row) row by row\(batch.rowRuleIDs.isEmpty ? "" : ": " + batch.rowRuleIDs.joined(separator: ", "))) "
       + "in \(fixed(engineTime.cpu, 3)) s of thread CPU (\(fixed(engineTime.wall, 3)) s wall), best of 3; "
       + "\(fixed(fallbackShare * 100, 2))% of rule evaluations needed the interval evaluator")
+let sparseProfiles = readProfiles(sparsePath)
+let sparseEngine = engineAlone(sparseProfiles)
+let sparseShare = Double(sparseEngine.batch.fallbacks) / Double(3 * sparseProfiles.count * policy.rules.count)
+print("engine alone, sparse: \(grouped(Int(Double(sparseProfiles.count) / sparseEngine.time.cpu))) evaluations/s per core; "
+      + "\(fixed(sparseShare * 100, 2))% of rule evaluations needed the interval evaluator (goal < 0.1%)")
 
 if ProcessInfo.processInfo.environment["JIANFU_BENCH_FALLBACKS"] != nil {
     for (i, n) in batch.fallbacksByRule.enumerated() where n > 0 { print("  fallbacks: \(policy.rules[i].id): \(n / 3)") }
+    for (i, n) in sparseEngine.batch.fallbacksByRule.enumerated() where n > 0 { print("  fallbacks, sparse: \(policy.rules[i].id): \(n / 3)") }
 }
 
 // The point path alone (one profile at a time), for comparison.

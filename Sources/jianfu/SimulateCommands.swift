@@ -178,7 +178,7 @@ func runGenerate(_ o: Options) -> Int32 {
     guard let format = PopulationGenerator.Format(rawValue: o.value("--format") ?? "csv") else {
         printErr(zhEn("jianfu generate-population：--format 取 csv 或 ndjson", "jianfu generate-population: --format takes csv or ndjson")); return Exit.usage
     }
-    var g = PopulationGenerator(count: n, seed: seed, year: year ?? 2017)
+    var g = PopulationGenerator(count: n, seed: seed, year: year ?? 2017, sparse: o.flags.contains("--sparse"))
     g.write(format) { printOut($0) }
     return Exit.ok
 }

@@ -34,12 +34,31 @@ public struct PopulationGenerator {
     public let count: Int
     public let seed: UInt64
     public let year: Int
+    /// A registry extract as analysts get them: whole columns absent (`sparseAbsent`) and about 10% of the
+    /// remaining cells blank (never the id, name, year or region). The enterprises are the same as without it.
+    public let sparse: Bool
     var rng: Random
+    var blanks: Random
 
-    public init(count: Int, seed: UInt64, year: Int = 2017) {
-        self.count = count; self.seed = seed; self.year = year
+    public init(count: Int, seed: UInt64, year: Int = 2017, sparse: Bool = false) {
+        self.count = count; self.seed = seed; self.year = year; self.sparse = sparse
         rng = Random(state: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
+        blanks = Random(state: seed ^ 0x5851_F42D_4C95_7F2D)
     }
+
+    /// The columns a sparse population does not have: 19 of the data dictionary's fields, as in a registry
+    /// extract (no local average wage, no storage land, no guarantees, no lease, no trademarks, no fee ledgers).
+    public static let sparseAbsent: Set<String> = [
+        "local_average_wage", "storage_land_use_tax", "guarantees_1_amount", "guarantees_1_annual_rate", "guarantees_1_state_owned",
+        "standard_factory_lease_start_on", "standard_factory_lease_annual_rent", "standard_factory_lease_park_built",
+        "trademark_classes", "cancelled_fees_paid", "utility_surcharge_paid", "wall_material_fund_paid", "survey_fees",
+        "pile_testing_fees", "env_monitoring_fees", "restructuring_transfer_value", "nontaxable_subsidy", "safety_risk_deposit",
+        "si_deferral_requested", "infrastructure_fee_standard", "in_difficulty", "restructuring_aligned", "zero_land_equipment_investment",
+    ]
+    static let neverBlank: Set<String> = ["id", "name", "year", "region_code"]
+
+    /// The columns written: all of them, or without the absent ones when sparse.
+    public var writtenColumns: [String] { sparse ? Self.columns.filter { !Self.sparseAbsent.contains($0) } : Self.columns }
 
     static let columns = ["id", "name", "year", "region_code", "industry_code", "registered_on", "employees", "disabled_employees",
                           "total_assets", "annual_payroll", "monthly_wages_1", "monthly_wages_2", "monthly_wages_3", "taxable_income",
@@ -132,11 +151,18 @@ public struct PopulationGenerator {
     public mutating func write(_ format: Format, emit: (String) -> Void) {
         var buffer = ""
         buffer.reserveCapacity(1 << 20)
-        if format == .csv { buffer += Self.columns.joined(separator: ",") + "\n" }
+        let kept = Self.columns.indices.filter { !sparse || !Self.sparseAbsent.contains(Self.columns[$0]) }
+        if format == .csv { buffer += kept.map { Self.columns[$0] }.joined(separator: ",") + "\n" }
         for i in 1...max(1, count) where count > 0 {
-            let cells = row(i)
+            var cells = row(i)
+            if sparse {
+                for k in cells.indices {
+                    if Self.sparseAbsent.contains(Self.columns[k]) { cells[k] = nil; continue }
+                    if !Self.neverBlank.contains(Self.columns[k]) && blanks.chance(0.1) { cells[k] = nil }
+                }
+            }
             if format == .csv {
-                buffer += cells.map { $0 ?? "" }.joined(separator: ",")
+                buffer += kept.map { cells[$0] ?? "" }.joined(separator: ",")
                 buffer += "\n"
             } else {
                 buffer += ndjson(cells)
@@ -166,7 +192,10 @@ public struct PopulationGenerator {
             }
         }
         // As in the CSV form: a list whose columns are all empty is an empty list, not a missing one.
-        for list in Self.lists where plain[list] == nil && lists[list] == nil { scalars.append("\"\(list)\":[]") }
+        // A sparse population has no guarantees at all: the field is absent (unknown), not an empty list.
+        for list in Self.lists where plain[list] == nil && lists[list] == nil && !(sparse && Self.sparseAbsent.contains(list + "_1_amount")) {
+            scalars.append("\"\(list)\":[]")
+        }
         if !recordKeys.isEmpty {
             scalars.append("\"\(Self.record)\":{" + recordKeys.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
         }
