@@ -216,9 +216,9 @@ import Testing
             }
             start += part.count
         }
-        // Many rows are left to the interval evaluator, so outcomes are shared.
+        // Many rows meet a missing fact, and the batch code decides them all itself (issue 15).
         #expect(undetermined > 300)
-        #expect(batch.fallbacksByRule[smallProfit] > 200)
+        #expect(batch.fallbacksByRule[smallProfit] == 0 && batch.fallbacksByRule[efficiency] == 0)
     }
 
     /// A condition the batch code leaves unknown and the interval evaluator decides (a missing R&D expense over
@@ -260,7 +260,8 @@ import Testing
             start += part.count
         }
         #expect(eligible == 400 && undetermined == 200)
-        #expect(batch.fallbacksByRule[rule] == 600)
+        // A divisor of 0 leaves the quotient any number: the batch code decides that as the interval evaluator.
+        #expect(batch.fallbacksByRule[rule] == 0)
     }
 
     @Test func theUpgradeCapBindsOnTheBatchPath() throws {

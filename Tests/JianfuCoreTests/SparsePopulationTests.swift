@@ -90,6 +90,33 @@ import Testing
         #expect(got.withUndetermined > 250)
     }
 
+    /// Issue 15: the batch code decides missing facts itself, row by row as `check` does (ranges from the
+    /// fields' domains, missing lists, unknown scopes and windows, caps that are ranges), with no row left to
+    /// the interval evaluator.
+    @Test(arguments: [2016, 2017, 2018, 2019, 2020, 2021])
+    func theBatchCodeDecidesSparseRowsAsCheckDoes(year: Int) throws {
+        let profiles = try Population.profiles(Self.sparseCSV(700, seed: 70 + UInt64(year), year: year))
+        var batch = try #require(BatchEvaluator(engine: Fixture.engine, year: year))
+        var start = 0, undetermined = 0, eligible = 0
+        while start < profiles.count {
+            let part = Array(profiles[start..<min(profiles.count, start + BatchEvaluator.width)])
+            #expect(part.withUnsafeBufferPointer { batch.evaluate($0, year: year) })
+            for (r, p) in part.enumerated() {
+                let check = try #require(Fixture.engine.check(p, year: year, trace: false))
+                let tallies = batch.tallies(r)
+                for i in tallies.indices {
+                    let expected = Tally(check.results[i])
+                    if expected != tallies[i] { Issue.record("row \(start + r) \(Fixture.policy.rules[i].id): check \(expected), batch \(tallies[i])") }
+                    if expected.status == .undetermined { undetermined += 1 }
+                    if expected.status == .eligible { eligible += 1 }
+                }
+            }
+            start += part.count
+        }
+        #expect(undetermined > 1_000 && eligible > 200)
+        #expect(batch.fallbacks == 0, "rules left to the interval evaluator: \(batch.fallbacksByRule)")
+    }
+
     @Test func sparseNDJSONGivesTheSameAggregateAsSparseCSV() throws {
         var g1 = PopulationGenerator(count: 200, seed: 9, sparse: true), g2 = PopulationGenerator(count: 200, seed: 9, sparse: true)
         var csv = "", nd = ""

@@ -137,7 +137,8 @@ extension BatchCompiler {
                 let out = m.flag + r * m.width
                 s.forEach { i in
                     let c = cond[i]
-                    out[i] = c == 1 ? p[i] : (c == 0 ? q[i] : 2)
+                    // Either branch: known where they agree.
+                    out[i] = c == 1 ? p[i] : (c == 0 ? q[i] : (p[i] == q[i] ? p[i] : 2))
                 }
             })
         case .member(let a, let options):
@@ -157,15 +158,21 @@ extension BatchCompiler {
             let r = temp(d)
             return .column(r, { m, s in
                 let out = m.flag + r * m.width
-                BatchCompiler.eachItemChunk(m, s, field: field, start: { i, isList in
-                    out[i] = isList ? 1 - decides : 2
+                BatchCompiler.eachItemChunk(m, s, field: field, start: { i, _ in
+                    out[i] = 1 - decides
                 }, chunk: { items in
                     let k = keep?.prepare(m, items)
                     for j in 0..<items.count {
                         let p = Int(m.parent[j])
-                        out[p] = BatchCompiler.combine(out[p], k?[j] ?? 1, decides)
+                        let t = k?[j] ?? 1
+                        if m.itemRef[j] < 0 {
+                            // A missing list: decided only where its unknown item's filter cannot decide.
+                            out[p] = t == 1 - decides ? 1 - decides : 2
+                            continue
+                        }
+                        out[p] = BatchCompiler.combine(out[p], t, decides)
                     }
-                })
+                }, phantoms: true)
             })
         default:
             throw Unsupported()
@@ -207,7 +214,16 @@ extension BatchCompiler {
                 let p = x.prepare(m, s), q = y.prepare(m, s)
                 let out = m.flag + r * m.width
                 s.forEach { i in
-                    if let u = p(i), let v = q(i) { out[i] = Evaluator.holds(op, u.compare(v)) ? 1 : 0 } else { out[i] = 2 }
+                    if let u = p(i), let v = q(i) {
+                        out[i] = Evaluator.holds(op, u.compare(v)) ? 1 : 0
+                    } else {
+                        // Ranges: decided where every value in them gives the same answer.
+                        switch Evaluator.compare(op, p.interval(i), q.interval(i)) {
+                        case .yes: out[i] = 1
+                        case .no: out[i] = 0
+                        case .unknown: out[i] = 2
+                        }
+                    }
                 }
             })
         case .day:
@@ -294,7 +310,12 @@ extension BatchCompiler {
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
                 s.forEach { i in
                     let c = cond[i]
-                    m.text[r * m.width + i] = c == 1 ? p(i) : (c == 0 ? q(i) : nil)
+                    if c == 2 {
+                        let a = p(i)
+                        m.text[r * m.width + i] = a != nil && a == q(i) ? a : nil
+                    } else {
+                        m.text[r * m.width + i] = c == 1 ? p(i) : q(i)
+                    }
                 }
             })
         default:
@@ -373,7 +394,12 @@ extension BatchCompiler {
                 let cond = t.prepare(m, s), p = x.prepare(m, s), q = y.prepare(m, s)
                 s.forEach { i in
                     let c = cond[i]
-                    BatchCompiler.putDay(m, r, i, c == 1 ? p(i) : (c == 0 ? q(i) : nil))
+                    if c == 2 {
+                        let a = p(i)
+                        BatchCompiler.putDay(m, r, i, a != nil && a == q(i) ? a : nil)
+                    } else {
+                        BatchCompiler.putDay(m, r, i, c == 1 ? p(i) : q(i))
+                    }
                 }
             })
         default:

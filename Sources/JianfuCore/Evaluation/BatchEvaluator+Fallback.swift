@@ -78,7 +78,7 @@ extension BatchEvaluator {
         guard let parts = rule.conditionParts, fallbackCache.keeps(i) else { return }
         let s = scratch, m = memory, sel = memory.selection, rows = s.rows, w = BatchEvaluator.width
         var dead = 0
-        for j in 0..<live where s.dead[Int(rows[j])] != 0 { sel[dead] = rows[j]; dead += 1 }
+        for j in 0..<live where s.dead[Int(rows[j])] == BatchScratch.fallback { sel[dead] = rows[j]; dead += 1 }
         guard dead > 0 else { return }
         let deadRows = BatchSelection(index: sel, count: dead), per = s.conditions
         for (k, part) in parts.enumerated() {

@@ -186,9 +186,13 @@ public struct BatchEvaluator {
         let spanned = rule.window != nil || !rule.cuts.isEmpty, noProration = rule.proration == .none
         let onePiece = !spanned && pr.segmentCount == 1
         for r in 0..<n {
-            switch s.scopeTests[scopeBase + r] {
+            let test = s.scopeTests[scopeBase + r]
+            switch test {
             case 0: results.set(i * w + r, .ineligible)
-            case 1:
+            default:
+                // An unknown scope (no region or industry code): the row is undetermined wherever the rule's
+                // conditions do not fail, as the interval evaluator has it.
+                s.scopeUnknown[r] = test == 1 ? 0 : 1
                 rows[live] = Int32(r); live += 1
                 if !onePiece { s.spanStart[r] = base.start; s.spanEnd[r] = base.end }
                 s.holdsAny[r] = 0; s.dead[r] = 0
@@ -198,7 +202,6 @@ public struct BatchEvaluator {
                 }
                 if noProration { s.usedSegment[r] = 0 }
                 if rule.hasCap { s.capValue[r] = nil; s.capDone[r] = 0 }
-            default: undecided.append((r, i))
             }
         }
         guard live > 0 else { return }
@@ -282,23 +285,31 @@ public struct BatchEvaluator {
         finish(rule, i, live)
     }
 
-    /// Each live row's tally for rule `i` from its sums, or the row left to the interval evaluator.
+    /// Each live row's tally for rule `i` from its sums: undetermined where a piece might hold or a value it
+    /// gives is a range, or the row left to the interval evaluator (`BatchScratch.fallback`).
     @inline(__always)
     private mutating func finish(_ rule: BatchRule, _ i: Int, _ live: Int) {
         let results = scratch.results, s = scratch, w = BatchEvaluator.width, rows = s.rows
         let grouped = ruleGroup[i] >= 0
         for j in 0..<live {
             let r = Int(rows[j])
-            if s.dead[r] != 0 { undecided.append((r, i)); continue }
+            switch s.dead[r] {
+            case 0: break
+            case BatchScratch.undetermined: results.set(i * w + r, .undetermined); continue
+            default: undecided.append((r, i)); continue
+            }
             guard s.holdsAny[r] != 0 else { results.set(i * w + r, .ineligible); continue }
-            if !grant(rule, r, into: i * w + r) { undecided.append((r, i)); continue }
+            guard let granted = grant(rule, r, into: i * w + r) else { undecided.append((r, i)); continue }
+            if !granted { results.set(i * w + r, .undetermined); continue }
             // Only 就高不重复 reads the exact high end.
             if grouped { s.exactHigh[i * w + r] = s.sumHigh[r] }
         }
     }
 
     /// One piece of the year for the selected rows: `let`s, conditions, and what the rule gives where they hold.
-    /// `weight`: the piece's share of the year where it is the same for every row.
+    /// `weight`: the piece's share of the year where it is the same for every row. A row whose piece may or
+    /// may not hold (a condition unknown, or holding with the scope or the enterprise window unknown) is
+    /// undetermined, whatever its other pieces give.
     /// Returns how many rows it left to the interval evaluator.
     @discardableResult
     private func runPiece(_ rule: BatchRule, _ pieceRows: BatchSelection, _ segment: PointState.Segment, weight: Rational?) -> Int {
@@ -310,9 +321,8 @@ public struct BatchEvaluator {
             let r = Int(sel[j])
             switch holds[r] {
             case 0: continue
-            // Holding while the enterprise window is unknown: the interval evaluator decides.
-            case 1 where rule.window == nil || s.windowUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
-            default: s.dead[r] = 1; dead += 1
+            case 1 where (rule.window == nil || s.windowUnknown[r] == 0) && s.scopeUnknown[r] == 0: sel[kept] = Int32(r); kept += 1
+            default: s.dead[r] = BatchScratch.undetermined
             }
         }
         guard kept > 0 else { return dead }
@@ -322,26 +332,32 @@ public struct BatchEvaluator {
         let amount = rule.amount?.prepare(m, rows), cap = rule.cap?.prepare(m, rows)
         for j in 0..<kept {
             let r = Int(sel[j])
-            if !add(rule, r, segment, weight, low: low, high: high, amount: amount, cap: cap) { s.dead[r] = 1; dead += 1 }
+            let code = add(rule, r, segment, weight, low: low, high: high, amount: amount, cap: cap)
+            if code != 0 { s.dead[r] = code }
+            if code == BatchScratch.fallback { dead += 1 }
         }
         return dead
     }
 
     /// Adds what row `r`'s piece gives (weighted by its share of the year) to the row's sums, and takes the cap
-    /// from its first piece that holds; false when a value is unknown or overflows.
+    /// from its first piece that holds: 0, or `BatchScratch.undetermined` where a value is a range, or
+    /// `BatchScratch.fallback` on overflow.
     @inline(__always)
     private func add(_ rule: BatchRule, _ r: Int, _ segment: PointState.Segment, _ weight: Rational?, low: NumReader?,
-                     high: NumReader?, amount: NumReader?, cap: NumReader?) -> Bool {
+                     high: NumReader?, amount: NumReader?, cap: NumReader?) -> UInt8 {
         let s = scratch
         var lowValue: Rational?, highValue: Rational?, amountValue: Rational?
-        if let low { guard let v = low(r) else { return false }; lowValue = v }
+        if let low { guard let v = low(r) else { return BatchScratch.undetermined }; lowValue = v }
         if rule.high != nil {
-            if let high { guard let v = high(r) else { return false }; highValue = v } else { highValue = lowValue }
+            if let high { guard let v = high(r) else { return BatchScratch.undetermined }; highValue = v } else { highValue = lowValue }
         }
-        if let amount { guard let v = amount(r) else { return false }; amountValue = v }
+        if let amount { guard let v = amount(r) else { return BatchScratch.undetermined }; amountValue = v }
         if rule.hasCap && s.capDone[r] == 0 {
-            if let cap { guard let v = cap(r) else { return false }; s.capValue[r] = v }
             s.capDone[r] = 1
+            if let cap {
+                // A cap that is a range decides nothing yet: `grant` tells whether it can bind.
+                if let v = cap(r) { s.capValue[r] = v } else { s.capRange[r] = cap.interval(r); s.capDone[r] = 2 }
+            }
         }
         let w: Rational
         if let weight {
@@ -352,25 +368,35 @@ public struct BatchEvaluator {
         }
         let first = s.holdsAny[r] == 0
         s.holdsAny[r] = 1
-        guard BatchScratch.sum(s.sumLow + r, lowValue, w, first) else { return false }
+        guard BatchScratch.sum(s.sumLow + r, lowValue, w, first) else { return BatchScratch.fallback }
         // Without a range the high end is the low end: summed once.
         if !rule.isRange && rule.high != nil {
             s.sumHigh[r] = s.sumLow[r]
         } else {
-            guard BatchScratch.sum(s.sumHigh + r, highValue, w, first) else { return false }
+            guard BatchScratch.sum(s.sumHigh + r, highValue, w, first) else { return BatchScratch.fallback }
         }
-        return rule.amount == nil || BatchScratch.sum(s.sumAmount + r, amountValue, w, first)
+        guard rule.amount == nil || BatchScratch.sum(s.sumAmount + r, amountValue, w, first) else { return BatchScratch.fallback }
+        return 0
     }
 
     /// Row `r`'s tally where the rule holds, written to `out`: its sums capped and rounded to fen once (as
-    /// `PointState.grant`); false on overflow.
+    /// `PointState.grant`). false where the interval evaluator finds it undetermined (a cap that is a range and
+    /// can bind, a saving too large to round), nil on overflow (the interval evaluator decides).
     @inline(__always)
-    private func grant(_ rule: BatchRule, _ r: Int, into cell: Int) -> Bool {
+    private func grant(_ rule: BatchRule, _ r: Int, into cell: Int) -> Bool? {
         let s = scratch
         var l = s.sumLow[r], h = s.sumHigh[r]
-        if rule.hasCap, let c = s.capValue[r] {
-            if c < l { l = c }
-            if c < h { h = c }
+        if rule.hasCap {
+            if s.capDone[r] == 2 {
+                // As `RuleEvaluator.evaluate`: a range cap that can bind leaves the saving undetermined.
+                let c = s.capRange[r]
+                if Bound.cmp(c.lo, .finite(h)) < 0 { return false }
+                guard let lc = Interval(l).minimum(c).point, let hc = Interval(h).minimum(c).point else { return false }
+                l = lc; h = hc
+            } else if let c = s.capValue[r] {
+                if c < l { l = c }
+                if c < h { h = c }
+            }
         }
         s.sumHigh[r] = h
         if rule.kind == .informational { s.results.set(cell, .eligible); return true }
@@ -380,7 +406,7 @@ public struct BatchEvaluator {
         var amount: Int128?
         if rule.kind == .liquidity {
             // No amount formula: nothing was summed, the amount is zero.
-            guard let v = rule.amount == nil ? 0 : s.sumAmount[r].roundedToFen() else { return false }
+            guard let v = rule.amount == nil ? 0 : s.sumAmount[r].roundedToFen() else { return nil }
             amount = v
         }
         s.results.grant(cell, low: lf, high: hf, amount: amount)

@@ -17,7 +17,8 @@ struct MemberView {
 
     @inline(__always)
     func value(item: Int, key: Int) -> FieldValue? {
-        keyCount > 64 || given[item] & (1 << UInt64(key)) != 0 ? values[item * keyCount + key] : nil
+        // Item -1 stands for the unknown items of a missing list.
+        item >= 0 && (keyCount > 64 || given[item] & (1 << UInt64(key)) != 0) ? values[item * keyCount + key] : nil
     }
 }
 

@@ -12,6 +12,9 @@ final class BatchMemory: @unchecked Sendable {
     /// Numbers and whether each is known.
     let num: UnsafeMutablePointer<Rational>
     let numKnown: UnsafeMutablePointer<UInt8>
+    /// Where a number is not known, the range it may take. A field register's cells hold its domain (what the
+    /// interval evaluator allows a missing fact) from the start, and loaders never write them.
+    let numRange: UnsafeMutablePointer<Interval>
     /// Flags: 0 false, 1 true, 2 unknown.
     let flag: UnsafeMutablePointer<UInt8>
     /// Dates (raw day numbers) and whether each is known.
@@ -75,6 +78,10 @@ final class BatchMemory: @unchecked Sendable {
         let cells = width * registers
         num = .allocate(capacity: cells); num.initialize(repeating: .zero, count: cells)
         numKnown = .allocate(capacity: cells); numKnown.initialize(repeating: 0, count: cells)
+        numRange = .allocate(capacity: cells); numRange.initialize(repeating: .all, count: cells)
+        for (slot, spec) in schema.fields.enumerated() {
+            (numRange + slot * width).update(repeating: Evaluator.unknown(spec, FieldRef(field: slot)).interval, count: width)
+        }
         flag = .allocate(capacity: cells); flag.initialize(repeating: 2, count: cells)
         day = .allocate(capacity: cells); day.initialize(repeating: 0, count: cells)
         dayKnown = .allocate(capacity: cells); dayKnown.initialize(repeating: 0, count: cells)
@@ -95,6 +102,7 @@ final class BatchMemory: @unchecked Sendable {
     deinit {
         let cells = width * registers
         num.deinitialize(count: cells); num.deallocate()
+        numRange.deinitialize(count: cells); numRange.deallocate()
         numKnown.deallocate(); flag.deallocate(); day.deallocate(); dayKnown.deallocate()
         text.deinitialize(count: cells); text.deallocate()
         kind.deallocate(); pieceStart.deallocate(); pieceEnd.deallocate(); parent.deallocate()

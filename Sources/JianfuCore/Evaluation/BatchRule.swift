@@ -121,7 +121,7 @@ final class BatchRule: Sendable {
         switch c.shape(code) {
         case .num:
             let x = try c.num(code, 0)
-            return { m, s in let v = x.prepare(m, s); s.forEach { BatchCompiler.put(m, reg, $0, v($0)) } }
+            return { m, s in let v = x.prepare(m, s); s.forEach { BatchCompiler.copy(m, reg, $0, v) } }
         case .flag:
             let x = try c.flag(code, 0)
             return { m, s in let v = x.prepare(m, s); s.forEach { m.flag[reg * m.width + $0] = v[$0] } }

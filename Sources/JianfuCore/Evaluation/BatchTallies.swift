@@ -94,8 +94,14 @@ final class BatchScratch: @unchecked Sendable {
     let windowUnknown: UnsafeMutablePointer<UInt8>
     let holdsAny: UnsafeMutablePointer<UInt8>
     let capDone: UnsafeMutablePointer<UInt8>
-    /// The interval evaluator decides the row.
+    /// 0 while the batch code decides the row, `undetermined` once it is, `fallback` where the interval
+    /// evaluator decides it (an overflow).
     let dead: UnsafeMutablePointer<UInt8>
+    static let undetermined: UInt8 = 2, fallback: UInt8 = 1
+    /// The scope test is unknown for the row (its region or industry code is missing).
+    let scopeUnknown: UnsafeMutablePointer<UInt8>
+    /// A cap that is a range (`capDone` 2).
+    let capRange: UnsafeMutablePointer<Interval>
     /// The segment (+1) of the row's first piece, for proration "none"; 0 before it.
     let usedSegment: UnsafeMutablePointer<Int32>
     /// Per rule and row left to the interval evaluator: whether each condition's outcome was taken (cleared as
@@ -128,7 +134,8 @@ final class BatchScratch: @unchecked Sendable {
         cuts = .allocate(capacity: width * max(1, maxCuts)); cuts.initialize(repeating: 0, count: width * max(1, maxCuts))
         sumLow = sums(); sumHigh = sums(); sumAmount = sums()
         capValue = .allocate(capacity: width); capValue.initialize(repeating: nil, count: width)
-        windowUnknown = flags(); holdsAny = flags(); capDone = flags(); dead = flags()
+        windowUnknown = flags(); holdsAny = flags(); capDone = flags(); dead = flags(); scopeUnknown = flags()
+        capRange = .allocate(capacity: width); capRange.initialize(repeating: .all, count: width)
     }
 
     deinit {
@@ -137,7 +144,8 @@ final class BatchScratch: @unchecked Sendable {
         for p in [rows, spanStart, spanEnd, cutCount, cuts, usedSegment] { p.deallocate() }
         for p in [sumLow, sumHigh, sumAmount] { p.deallocate() }
         capValue.deallocate()
-        for p in [windowUnknown, holdsAny, capDone, dead] { p.deallocate() }
+        for p in [windowUnknown, holdsAny, capDone, dead, scopeUnknown] { p.deallocate() }
+        capRange.deinitialize(count: width); capRange.deallocate()
     }
 
     /// Row `r`'s piece number `piece` of `segment` ∩ its span, cut at its cut dates (as `PointState.cutPieces`),

@@ -154,8 +154,7 @@ struct Evaluator {
             return arith(x, y, x.interval.subtracting(y.interval))
         case .mul(let a, let b):
             let x = eval(a), y = eval(b)
-            // Exact zero times anything is zero, whatever the missing fact.
-            if x.interval.point?.isZero == true || y.interval.point?.isZero == true { return .number(.zero) }
+            if Interval.hasExactZero(x.interval, y.interval) { return .number(.zero) }
             return arith(x, y, x.interval.multiplied(by: y.interval))
         case .div(let a, let b, let denominator):
             let x = eval(a), y = eval(b)
@@ -270,19 +269,7 @@ struct Evaluator {
         let deps = mergeDeps(x.deps, y.deps)
         switch (x.kind, y.kind) {
         case (.number(let a), .number(let b)):
-            let t: Tri
-            switch op {
-            case .lt: t = Bound.cmp(a.hi, b.lo) < 0 ? .yes : Bound.cmp(a.lo, b.hi) >= 0 ? .no : .unknown
-            case .le: t = Bound.cmp(a.hi, b.lo) <= 0 ? .yes : Bound.cmp(a.lo, b.hi) > 0 ? .no : .unknown
-            case .gt: t = Bound.cmp(a.lo, b.hi) > 0 ? .yes : Bound.cmp(a.hi, b.lo) <= 0 ? .no : .unknown
-            case .ge: t = Bound.cmp(a.lo, b.hi) >= 0 ? .yes : Bound.cmp(a.hi, b.lo) < 0 ? .no : .unknown
-            case .eq, .ne:
-                let eq: Tri
-                if let p = a.point, let q = b.point { eq = .of(p == q) }
-                else if Bound.cmp(a.hi, b.lo) < 0 || Bound.cmp(b.hi, a.lo) < 0 { eq = .no }
-                else { eq = .unknown }
-                t = op == .eq ? eq : (eq == .unknown ? .unknown : (eq == .yes ? .no : .yes))
-            }
+            let t = Evaluator.compare(op, a, b)
             return Value(.bool(t), deps: t == .unknown ? deps : [])
         case (.date(let a), .date(let b)):
             guard let a, let b else { return Value(.bool(.unknown), deps: deps) }
@@ -296,6 +283,23 @@ struct Evaluator {
             return .bool(op == .eq ? a == b : a != b)
         default:
             return Value(.bool(.unknown), deps: deps)
+        }
+    }
+
+    /// `a op b` over the ranges of two numbers: decided when every pair of values gives the same answer (the
+    /// batch code compares its ranges with it too).
+    static func compare(_ op: CmpOp, _ a: Interval, _ b: Interval) -> Tri {
+        switch op {
+        case .lt: return Bound.cmp(a.hi, b.lo) < 0 ? .yes : Bound.cmp(a.lo, b.hi) >= 0 ? .no : .unknown
+        case .le: return Bound.cmp(a.hi, b.lo) <= 0 ? .yes : Bound.cmp(a.lo, b.hi) > 0 ? .no : .unknown
+        case .gt: return Bound.cmp(a.lo, b.hi) > 0 ? .yes : Bound.cmp(a.hi, b.lo) <= 0 ? .no : .unknown
+        case .ge: return Bound.cmp(a.lo, b.hi) >= 0 ? .yes : Bound.cmp(a.hi, b.lo) < 0 ? .no : .unknown
+        case .eq, .ne:
+            let eq: Tri
+            if let p = a.point, let q = b.point { eq = .of(p == q) }
+            else if Bound.cmp(a.hi, b.lo) < 0 || Bound.cmp(b.hi, a.lo) < 0 { eq = .no }
+            else { eq = .unknown }
+            return op == .eq ? eq : (eq == .unknown ? .unknown : (eq == .yes ? .no : .yes))
         }
     }
 
@@ -324,13 +328,8 @@ struct Evaluator {
             switch kind {
             case .any: return f == .no ? .bool(false) : Value(.bool(.unknown), deps: ref)
             case .all: return f == .yes ? .bool(true) : Value(.bool(.unknown), deps: ref)
-            case .count: return f == .no ? .number(.zero) : Value(.number(.nonNegative), deps: ref)
-            case .sum:
-                if f == .no { return .number(.zero) }
-                let v = value.map { eval($0).interval } ?? .all
-                let lo: Bound = v.lo.sign >= 0 ? .finite(.zero) : .negInf
-                let hi: Bound = v.hi.sign <= 0 ? .finite(.zero) : .posInf
-                let i = Interval(lo, hi)
+            case .count, .sum:
+                let i = Interval.ofMissingList(count: kind == .count, filter: f, item: value.map { eval($0).interval })
                 return Value(.number(i), deps: i.point != nil ? [] : ref)
             }
         }
@@ -358,18 +357,14 @@ struct Evaluator {
                 if f == .unknown { anyUnknown = true; deps.add(fv.deps) }
             case .count:
                 if f == .no { continue }
-                let one = f == .yes ? Interval(.one) : Interval(.finite(.zero), .finite(.one))
-                acc = acc.adding(one) ?? .all
+                acc = acc.adding(Interval.itemContribution(filter: f, value: nil)) ?? .all
                 if f == .unknown { deps.add(fv.deps) }
             case .sum:
                 if f == .no { continue }
                 guard let value else { continue }
                 let v = eval(value)
-                var contribution = v.interval
-                if f == .unknown {
-                    contribution = contribution.hull(Interval(.zero))
-                    deps.add(fv.deps)
-                }
+                let contribution = Interval.itemContribution(filter: f, value: v.interval)
+                if f == .unknown { deps.add(fv.deps) }
                 if v.interval.point == nil { deps.add(v.deps) }
                 guard let next = acc.adding(contribution) else {
                     problem("a number is too large to compute exactly")

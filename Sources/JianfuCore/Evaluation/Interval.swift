@@ -123,3 +123,39 @@ public struct Interval: Sendable, Equatable {
         Interval(Bound.cmp(lo, o.lo) >= 0 ? lo : o.lo, Bound.cmp(hi, o.hi) >= 0 ? hi : o.hi)
     }
 }
+
+/// The rules of arithmetic on ranges that both executions share: the interval evaluator, value by value, and
+/// the batch code, register by register, where a cell is not one exact value.
+extension Interval {
+    /// An exact zero times anything, known or not, is zero.
+    @inline(__always)
+    static func hasExactZero(_ x: Interval, _ y: Interval) -> Bool { x.point?.isZero == true || y.point?.isZero == true }
+
+    /// `x × y`; nil on overflow.
+    static func product(_ x: Interval, _ y: Interval) -> Interval? {
+        hasExactZero(x, y) ? Interval(.zero) : x.multiplied(by: y)
+    }
+
+    /// `x ÷ y`; nil where the divisor may be zero or on overflow (the interval evaluator says which).
+    static func quotient(_ x: Interval, _ y: Interval) -> Interval? {
+        if y.point?.isZero == true || y.containsZero { return nil }
+        return x.divided(by: y)
+    }
+
+    /// What a `count` or `sum` gives over a list that is missing altogether: one unknown item stands for any
+    /// number of items. `filter` is the filter's truth for that item, `item` the summed value's range (nil: no
+    /// value formula).
+    static func ofMissingList(count: Bool, filter: Tri, item: Interval?) -> Interval {
+        if filter == .no { return Interval(.zero) }
+        if count { return .nonNegative }
+        let v = item ?? .all
+        return Interval(v.lo.sign >= 0 ? .finite(.zero) : .negInf, v.hi.sign <= 0 ? .finite(.zero) : .posInf)
+    }
+
+    /// What one item adds to a `count` (`value` nil) or a `sum` whose filter for it is `filter` (not false):
+    /// an item that may or may not count adds between nothing and all of it.
+    static func itemContribution(filter: Tri, value: Interval?) -> Interval {
+        let v = value ?? Interval(.one)
+        return filter == .yes ? v : v.hull(Interval(.zero))
+    }
+}
