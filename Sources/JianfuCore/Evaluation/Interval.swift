@@ -90,13 +90,21 @@ public struct Interval: Sendable, Equatable {
 
     func multiplied(by o: Interval) -> Interval? {
         if let p = point, let q = o.point { return p.multiplied(by: q).map { Interval($0) } }
-        var products: [Bound] = []
-        for x in [lo, hi] { for y in [o.lo, o.hi] { guard let p = Interval.mul(x, y) else { return nil }; products.append(p) } }
-        var l = products[0], h = products[0]
-        for p in products.dropFirst() {
+        // A range times one value (the common case: a missing amount times a rate): two products, in order.
+        if let q = o.point ?? point {
+            let range = o.point != nil ? self : o
+            guard let a = Interval.mul(range.lo, .finite(q)), let b = Interval.mul(range.hi, .finite(q)) else { return nil }
+            return q.signum >= 0 ? Interval(a, b) : Interval(b, a)
+        }
+        // The four products of the ends, without an array (this runs per row in the batch code).
+        guard let a = Interval.mul(lo, o.lo), let b = Interval.mul(lo, o.hi),
+              let c = Interval.mul(hi, o.lo), let d = Interval.mul(hi, o.hi) else { return nil }
+        var l = a, h = a
+        func take(_ p: Bound) {
             if Bound.cmp(p, l) < 0 { l = p }
             if Bound.cmp(p, h) > 0 { h = p }
         }
+        take(b); take(c); take(d)
         return Interval(l, h)
     }
 
