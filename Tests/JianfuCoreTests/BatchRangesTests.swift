@@ -113,3 +113,16 @@ import Testing
         #expect(batch.fallbacks == 0)
     }
 }
+
+/// Issue 15.4: every catalog rule runs as batch code (none row by row on the point closures) in every year.
+@Test func everyCatalogRuleCompilesToBatchCode() throws {
+    let policy = Fixture.policy
+    let program = BatchProgram(policy: policy, points: PointProgram(policy: policy))
+    for (i, rule) in program.rules.enumerated() where rule == nil {
+        Issue.record("\(policy.rules[i].id) does not compile to batch code")
+    }
+    for year in 2016...2021 {
+        let batch = try #require(BatchEvaluator(engine: Fixture.engine, year: year))
+        #expect(batch.split.row == 0 && batch.split.batch == policy.rules.count, "\(year): \(batch.rowRuleIDs)")
+    }
+}
