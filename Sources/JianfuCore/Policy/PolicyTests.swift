@@ -56,8 +56,8 @@ public struct PolicyTestCase: Sendable {
 /// ```json
 /// {"kind": "tests", "bases": {"urban": {"region_code": "330802", "industry_code": "C2614"}},
 ///  "cases": [{"name": "…", "year": 2017, "base": "urban", "profile": {"land_use_tax": 100000},
-///             "why": "30% × 100,000 × 140/365 = 11,506.849… → 11,506.85 (52号 七(一))",
-///             "expect": {"52-7-1-land-tax-new": {"status": "eligible", "saving": "11506.85"}}}]}
+///             "why": "how the expected saving follows from the clause, by hand",
+///             "expect": {"RULE-ID": {"status": "eligible", "saving": "11506.85"}}}]}
 /// ```
 public enum PolicyTestLoader {
     /// Every test file below `directory` (sorted by path), parsed against `policy`; problems name file:line:col.
